@@ -1,0 +1,125 @@
+package dev.switchboard.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-call options that are not part of the OpenAI request: request id, timeouts, upstream headers
+ * and free-form attributes for interceptors. Never mutate the client.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RequestOptions {
+
+  private static final RequestOptions DEFAULTS = builder().build();
+
+  private final String requestId;
+  private final Timeouts timeouts;
+  private final Map<String, String> headers;
+  private final Map<String, Object> attributes;
+
+  private RequestOptions(Builder b) {
+    this.requestId = b.requestId;
+    this.timeouts = b.timeouts;
+    this.headers = Map.copyOf(b.headers);
+    this.attributes = Map.copyOf(b.attributes);
+  }
+
+  /** No request id (one is generated), the client's timeouts, no headers, no attributes. */
+  public static RequestOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.requestId = requestId;
+    b.timeouts = timeouts;
+    b.headers.putAll(headers);
+    b.attributes.putAll(attributes);
+    return b;
+  }
+
+  /** The caller's request id, or null to have one generated. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Timeouts for this call, or null for the deployment's or client's. */
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** Extra headers sent upstream with this call; never null. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** Free-form values for interceptors (e.g. the caller's identity); never null. */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof RequestOptions)) {
+      return false;
+    }
+    RequestOptions that = (RequestOptions) o;
+    return Objects.equals(requestId, that.requestId) && Objects.equals(timeouts, that.timeouts)
+        && headers.equals(that.headers) && attributes.equals(that.attributes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(requestId, timeouts, headers, attributes);
+  }
+
+  @Override
+  public String toString() {
+    return "RequestOptions{requestId=" + requestId + ", timeouts=" + timeouts + ", headers=" + headers.keySet()
+        + ", attributes=" + attributes.keySet() + "}";
+  }
+
+  /** Builds {@link RequestOptions}. Not thread-safe. */
+  public static final class Builder {
+    private String requestId;
+    private Timeouts timeouts;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, Object> attributes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** @throws IllegalArgumentException if blank or longer than 128 characters */
+    public Builder requestId(String requestId) {
+      if (requestId != null && (requestId.isBlank() || requestId.length() > 128)) {
+        throw new IllegalArgumentException("requestId must be 1 to 128 non-blank characters but was '" + requestId + "'");
+      }
+      this.requestId = requestId;
+      return this;
+    }
+
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    public Builder header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder attribute(String name, Object value) {
+      attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public RequestOptions build() {
+      return new RequestOptions(this);
+    }
+  }
+}

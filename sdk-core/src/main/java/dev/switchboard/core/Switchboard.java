@@ -1,0 +1,373 @@
+package dev.switchboard.core;
+
+import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.internal.engine.CompositeListener;
+import dev.switchboard.core.internal.engine.Engine;
+import dev.switchboard.core.internal.engine.MicrometerListener;
+import dev.switchboard.core.internal.engine.ProviderFactories;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.model.ModelInfo;
+import dev.switchboard.core.routing.Deployment;
+import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.Provider;
+import dev.switchboard.core.spi.ProviderConfig;
+import dev.switchboard.core.spi.ProviderFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The Switchboard client: one OpenAI-shaped API over many providers, with routing, retries,
+ * fallback and circuit breaking.
+ *
+ * <p><b>Create one and share it.</b> A client is thread-safe and holds providers, connection pools
+ * and a scheduler thread; creating one per call wastes them. Per-call settings go in
+ * {@link RequestOptions}, never into the client. {@link #close()} it when the application stops.
+ *
+ * <pre>{@code
+ * Switchboard switchboard = Switchboard.builder()
+ *     .provider(ProviderConfig.builder().name("openai").type("openai").apiKey(key).build())
+ *     .modelGroup(ModelGroup.builder("fast").deployment("openai", "gpt-4o-mini").build())
+ *     .build();
+ * ChatResponse answer = switchboard.chatBlocking(ChatRequest.builder()
+ *     .model("fast").addMessage(Message.user("Hello")).build());
+ * }</pre>
+ *
+ * <p>Asynchronous methods report failures through the returned future or publisher as a
+ * {@link SwitchboardException} subclass; they throw only for programming errors (null arguments).
+ */
+public final class Switchboard implements AutoCloseable {
+
+  /** How long a deployment is skipped after a 429 that did not say how long to wait. */
+  public static final Duration DEFAULT_RATE_LIMIT_COOLDOWN = Duration.ofSeconds(5);
+
+  private final Engine engine;
+
+  private Switchboard(Engine engine) {
+    this.engine = engine;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Sends a chat completion through the model group named in {@code request.model()}. */
+  public CompletableFuture<ChatResponse> chat(ChatRequest request) {
+    return chat(request, RequestOptions.defaults());
+  }
+
+  /**
+   * Sends a chat completion. Cancelling the returned future cancels the upstream call.
+   *
+   * @return a future completed with the response (its {@link ChatResponse#route()} says which
+   *     deployment answered), or failed with a {@link SwitchboardException}
+   */
+  public CompletableFuture<ChatResponse> chat(ChatRequest request, RequestOptions options) {
+    return engine.chat(Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
+  }
+
+  /** Streams a chat completion through the model group named in {@code request.model()}. */
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return stream(request, RequestOptions.defaults());
+  }
+
+  /**
+   * Streams a chat completion. The publisher is cold and accepts one subscriber: nothing is sent
+   * upstream until the subscriber requests a chunk. Demand travels upstream (a slow subscriber slows
+   * the upstream read) and cancelling the subscription closes the upstream connection. The first
+   * chunk carries {@link ChatChunk#route()}; the last carries usage when the upstream reports it.
+   * Until the first chunk, failures fall back like {@link #chat}; after it, they end the stream
+   * with {@code onError}.
+   */
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, RequestOptions options) {
+    return engine.stream(Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
+  }
+
+  /**
+   * Blocking form of {@link #chat(ChatRequest)}.
+   *
+   * @throws SwitchboardException when the call fails
+   * @throws CancellationException when the calling thread is interrupted (the call is cancelled and
+   *     the interrupt flag kept)
+   */
+  public ChatResponse chatBlocking(ChatRequest request) {
+    return await(chat(request));
+  }
+
+  /** Blocking form of {@link #chat(ChatRequest, RequestOptions)}; see {@link #chatBlocking(ChatRequest)}. */
+  public ChatResponse chatBlocking(ChatRequest request, RequestOptions options) {
+    return await(chat(request, options));
+  }
+
+  /** A pull-style stream: iterate it, and close it (try-with-resources). */
+  public ChatStream streamBlocking(ChatRequest request) {
+    return new ChatStream(stream(request));
+  }
+
+  /** A pull-style stream with per-call options. */
+  public ChatStream streamBlocking(ChatRequest request, RequestOptions options) {
+    return new ChatStream(stream(request, options));
+  }
+
+  /** Creates embeddings through the model group named in {@code request.model()}. */
+  public CompletableFuture<EmbeddingResponse> embed(EmbeddingRequest request) {
+    return embed(request, RequestOptions.defaults());
+  }
+
+  /** Creates embeddings, with fallback across the group's deployments like {@link #chat}. */
+  public CompletableFuture<EmbeddingResponse> embed(EmbeddingRequest request, RequestOptions options) {
+    return engine.embed(Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
+  }
+
+  /** The configured model groups, the models callers may name; no upstream call is made. */
+  public List<ModelInfo> models() {
+    return engine.models();
+  }
+
+  /**
+   * Stops the scheduler and closes the providers this client created from {@link ProviderConfig}s.
+   * Provider instances handed to {@link Builder#provider(String, Provider)} stay open: their owner
+   * closes them. Calls still in flight may fail.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for the answer");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /** Builds a {@link Switchboard}. Not thread-safe; every setter validates its argument at once. */
+  public static final class Builder {
+    private final List<ProviderConfig> providerConfigs = new ArrayList<>();
+    private final Map<String, Provider> providerInstances = new LinkedHashMap<>();
+    private final Map<String, ModelGroup> groups = new LinkedHashMap<>();
+    private final List<Interceptor> interceptors = new ArrayList<>();
+    private final List<SwitchboardListener> listeners = new ArrayList<>();
+    private final Map<Class<?>, Object> components = new LinkedHashMap<>();
+    private MeterRegistry meterRegistry;
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.ofDefaults();
+    private Timeouts timeouts = Timeouts.ofDefaults();
+    private Duration rateLimitCooldown = DEFAULT_RATE_LIMIT_COOLDOWN;
+    private Clock clock = Clock.systemUTC();
+    private Supplier<String> requestIds = Builder::randomRequestId;
+    private ClassLoader classLoader;
+
+    private Builder() {}
+
+    /**
+     * Adds a provider account; its {@link ProviderConfig#type()} is looked up among the
+     * {@link ProviderFactory} implementations on the class path. The client owns and closes it.
+     */
+    public Builder provider(ProviderConfig config) {
+      Objects.requireNonNull(config, "config");
+      requireNewProviderName(config.name());
+      providerConfigs.add(config);
+      return this;
+    }
+
+    /** Adds a provider instance under {@code name}. The caller keeps ownership and closes it. */
+    public Builder provider(String name, Provider provider) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(provider, "provider");
+      requireNewProviderName(name);
+      providerInstances.put(name, provider);
+      return this;
+    }
+
+    /** @throws IllegalArgumentException when a group of that name was already added */
+    public Builder modelGroup(ModelGroup group) {
+      Objects.requireNonNull(group, "group");
+      if (groups.containsKey(group.name())) {
+        throw new IllegalArgumentException("model group '" + group.name() + "' is already configured");
+      }
+      groups.put(group.name(), group);
+      return this;
+    }
+
+    /** Appends an interceptor; interceptors run in the order added, before routing. */
+    public Builder interceptor(Interceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds a listener; several may be added and each sees every event. */
+    public Builder listener(SwitchboardListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Registers Switchboard's meters (see {@code SwitchboardMetrics}) in {@code registry}. Default: none. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /** Default: {@link RetryPolicy#ofDefaults()}. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /** Default: {@link CircuitBreakerPolicy#ofDefaults()}. */
+    public Builder circuitBreakerPolicy(CircuitBreakerPolicy policy) {
+      this.circuitBreakerPolicy = Objects.requireNonNull(policy, "circuitBreakerPolicy");
+      return this;
+    }
+
+    /** Default: {@link Timeouts#ofDefaults()}; deployments and requests may override. */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      return this;
+    }
+
+    /**
+     * How long a deployment is skipped after an upstream 429 without {@code Retry-After}. Default
+     * {@link #DEFAULT_RATE_LIMIT_COOLDOWN}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder rateLimitCooldown(Duration cooldown) {
+      Objects.requireNonNull(cooldown, "rateLimitCooldown");
+      if (cooldown.isNegative()) {
+        throw new IllegalArgumentException("rateLimitCooldown must not be negative but was " + cooldown);
+      }
+      this.rateLimitCooldown = cooldown;
+      return this;
+    }
+
+    /** The time source for cooldowns, breakers and latency averages. Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Generates request ids for calls whose options carry none. */
+    public Builder requestIdGenerator(Supplier<String> generator) {
+      this.requestIds = Objects.requireNonNull(generator, "requestIdGenerator");
+      return this;
+    }
+
+    /** Hands a shared component (e.g. an HTTP transport) to every provider created from a config. */
+    public <T> Builder providerComponent(Class<T> type, T component) {
+      components.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(component, "component")));
+      return this;
+    }
+
+    /** The class loader to discover {@link ProviderFactory} implementations in. Default: this class's. */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming the problem when no model group is configured, a
+     *     deployment names an unknown provider, a fallback group does not exist, or no
+     *     {@link ProviderFactory} handles a configured provider type
+     */
+    public Switchboard build() {
+      if (groups.isEmpty()) {
+        throw new IllegalStateException("no model group configured: add one with modelGroup(...)");
+      }
+      Map<String, String> providerNames = new LinkedHashMap<>();
+      providerInstances.keySet().forEach(n -> providerNames.put(n, n));
+      providerConfigs.forEach(c -> providerNames.put(c.name(), c.name()));
+      for (ModelGroup g : groups.values()) {
+        for (Deployment d : g.deployments()) {
+          if (!providerNames.containsKey(d.provider())) {
+            throw new IllegalStateException("deployment '" + d.id() + "' of model group '" + g.name()
+                + "' names provider '" + d.provider() + "', which is not configured; configured: " + providerNames.keySet());
+          }
+        }
+        for (String fallback : new String[] {g.contextWindowFallback(), g.contentPolicyFallback()}) {
+          if (fallback != null && !groups.containsKey(fallback)) {
+            throw new IllegalStateException("model group '" + g.name() + "' falls back to model group '" + fallback
+                + "', which is not configured");
+          }
+        }
+      }
+
+      Map<String, Provider> providers = new LinkedHashMap<>(providerInstances);
+      List<Provider> owned = new ArrayList<>();
+      if (!providerConfigs.isEmpty()) {
+        Map<String, ProviderFactory> factories = ProviderFactories.discover(
+            classLoader != null ? classLoader : Switchboard.class.getClassLoader());
+        try {
+          for (ProviderConfig config : providerConfigs) {
+            ProviderFactory factory = factories.get(config.type());
+            if (factory == null) {
+              throw new IllegalStateException("no provider factory for type '" + config.type() + "' of provider '"
+                  + config.name() + "'; known types: " + factories.keySet()
+                  + " (is switchboard-sdk-providers on the class path?)");
+            }
+            ProviderConfig.Builder withComponents = config.toBuilder();
+            components.forEach((type, component) -> addComponent(withComponents, type, component));
+            Provider provider = factory.create(withComponents.build());
+            owned.add(provider);
+            providers.put(config.name(), provider);
+          }
+        } catch (RuntimeException e) {
+          owned.forEach(Provider::close);
+          throw e;
+        }
+      }
+
+      List<SwitchboardListener> all = new ArrayList<>(listeners);
+      if (meterRegistry != null) {
+        all.add(new MicrometerListener(meterRegistry));
+      }
+      return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
+          CompositeListener.of(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addComponent(ProviderConfig.Builder builder, Class<T> type, Object component) {
+      builder.component(type, (T) component);
+    }
+
+    private void requireNewProviderName(String name) {
+      boolean taken = providerInstances.containsKey(name)
+          || providerConfigs.stream().anyMatch(c -> c.name().equals(name));
+      if (taken) {
+        throw new IllegalArgumentException("provider '" + name + "' is already configured");
+      }
+    }
+
+    private static String randomRequestId() {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+  }
+}

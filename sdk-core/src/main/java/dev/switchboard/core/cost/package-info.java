@@ -1,0 +1,2 @@
+/** Prices and, as the cost issue lands, usage accounting and budgets. */
+package dev.switchboard.core.cost;

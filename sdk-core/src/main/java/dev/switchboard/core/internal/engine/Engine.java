@@ -1,0 +1,455 @@
+package dev.switchboard.core.internal.engine;
+
+import dev.switchboard.core.CircuitBreakerPolicy;
+import dev.switchboard.core.Interceptor;
+import dev.switchboard.core.RequestOptions;
+import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.error.CircuitOpenException;
+import dev.switchboard.core.error.ErrorDetails;
+import dev.switchboard.core.error.InvalidRequestException;
+import dev.switchboard.core.error.ModelNotFoundException;
+import dev.switchboard.core.error.RateLimitedException;
+import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.error.UpstreamUnavailableException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.model.ModelInfo;
+import dev.switchboard.core.routing.Deployment;
+import dev.switchboard.core.routing.DeploymentState;
+import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@code Switchboard}: validation, the interceptor chain, and routed calls over
+ * model groups. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  final SwitchboardListener listener;
+  final RetryPolicy retryPolicy;
+  final Timeouts timeouts;
+  final Duration rateLimitCooldown;
+  private final Clock clock;
+  private final Map<String, GroupRuntime> groups;
+  private final List<ModelInfo> modelList;
+  private final List<Interceptor> interceptors;
+  private final Collection<Provider> ownedProviders;
+  private final Supplier<String> requestIds;
+  private final ScheduledThreadPoolExecutor scheduler;
+
+  /**
+   * @param providers provider instances by account name
+   * @param ownedProviders the providers this engine created and must close
+   */
+  public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
+      List<Interceptor> interceptors, SwitchboardListener listener, RetryPolicy retryPolicy,
+      CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
+      Supplier<String> requestIds) {
+    this.listener = new GuardedListener(listener);
+    this.retryPolicy = retryPolicy;
+    this.timeouts = timeouts;
+    this.rateLimitCooldown = rateLimitCooldown;
+    this.clock = clock;
+    this.interceptors = List.copyOf(interceptors);
+    this.ownedProviders = List.copyOf(ownedProviders);
+    this.requestIds = requestIds;
+
+    Map<String, DeploymentRuntime> byId = new LinkedHashMap<>();
+    Map<String, GroupRuntime> groupMap = new LinkedHashMap<>();
+    List<ModelInfo> models = new ArrayList<>();
+    long created = clock.instant().getEpochSecond();
+    for (ModelGroup group : modelGroups) {
+      List<DeploymentRuntime> runtimes = new ArrayList<>();
+      for (Deployment d : group.deployments()) {
+        DeploymentRuntime existing = byId.get(d.id());
+        if (existing != null && !existing.deployment.equals(d)) {
+          throw new IllegalStateException("deployment '" + d.id() + "' is configured differently in two model groups");
+        }
+        DeploymentRuntime runtime = existing != null ? existing
+            : new DeploymentRuntime(d, providers.get(d.provider()), breakerPolicy, clock, this.listener);
+        byId.put(d.id(), runtime);
+        runtimes.add(runtime);
+      }
+      groupMap.put(group.name(), new GroupRuntime(group, runtimes));
+      models.add(ModelInfo.builder().id(group.name()).created(created).ownedBy("switchboard").build());
+    }
+    this.groups = Map.copyOf(groupMap);
+    this.modelList = List.copyOf(models);
+
+    this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "switchboard-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up until they expire
+  }
+
+  public String newRequestId(RequestOptions options) {
+    return options.requestId() != null ? options.requestId() : requestIds.get();
+  }
+
+  public CompletableFuture<ChatResponse> chat(ChatRequest request, RequestOptions options) {
+    String requestId = newRequestId(options);
+    String group = metricGroup(request.model());
+    long start = nanoTime();
+    listener.requestStart(requestId, group, false);
+    CompletableFuture<ChatResponse> result;
+    InvalidRequestException invalid = RequestValidator.validate(request, requestId);
+    if (invalid != null) {
+      result = CompletableFuture.failedFuture(invalid);
+    } else {
+      result = new ChatChain(0, request, options, requestId).proceed(request);
+    }
+    result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
+        Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
+        response == null ? null : response.usage(), unwrap(error)));
+    return result;
+  }
+
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, RequestOptions options) {
+    AtomicOnce once = new AtomicOnce();
+    return subscriber -> {
+      if (!once.first()) { // a stream is one upstream call; a second subscriber must not silently make another
+        Publishers.<ChatChunk>failed(new IllegalStateException("a Switchboard stream accepts one subscriber"))
+            .subscribe(subscriber);
+        return;
+      }
+      String requestId = newRequestId(options);
+      String group = metricGroup(request.model());
+      listener.requestStart(requestId, group, true);
+      ObservedStream observed = new ObservedStream(subscriber, requestId, group, nanoTime(), this);
+      InvalidRequestException invalid = RequestValidator.validate(request, requestId);
+      Flow.Publisher<ChatChunk> publisher = invalid != null ? Publishers.failed(invalid)
+          : new StreamChain(0, request, options, requestId).proceed(request);
+      publisher.subscribe(observed);
+    };
+  }
+
+  public CompletableFuture<EmbeddingResponse> embed(EmbeddingRequest request, RequestOptions options) {
+    String requestId = newRequestId(options);
+    String group = metricGroup(request.model());
+    long start = nanoTime();
+    listener.requestStart(requestId, group, false);
+    CompletableFuture<EmbeddingResponse> result;
+    InvalidRequestException invalid = RequestValidator.validate(request, requestId);
+    GroupRuntime g = invalid == null ? groups.get(request.model()) : null;
+    if (invalid != null) {
+      result = CompletableFuture.failedFuture(invalid);
+    } else if (g == null) {
+      result = CompletableFuture.failedFuture(modelNotFound(request.model(), requestId));
+    } else {
+      result = new ResponseCall<>(this, requestId, options, g, new ResponseCall.Operation<EmbeddingResponse>() {
+        @Override
+        public CompletableFuture<EmbeddingResponse> call(Provider p, String upstreamModel,
+            dev.switchboard.core.spi.CallContext context) {
+          return p.embed(request.toBuilder().model(upstreamModel).build(), context);
+        }
+
+        @Override
+        public EmbeddingResponse withRoute(EmbeddingResponse value, dev.switchboard.core.model.RouteInfo route) {
+          return value.toBuilder().route(route).build();
+        }
+      }).start();
+    }
+    result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
+        Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
+        response == null ? null : response.usage(), unwrap(error)));
+    return result;
+  }
+
+  /** The configured model groups, as OpenAI's model list shows them. */
+  public List<ModelInfo> models() {
+    return modelList;
+  }
+
+  // ---- routing, used by the interceptor chains' last link
+
+  CompletableFuture<ChatResponse> route(ChatRequest request, RequestOptions options, String requestId) {
+    GroupRuntime g = groups.get(request.model());
+    if (g == null) {
+      return CompletableFuture.failedFuture(modelNotFound(request.model(), requestId));
+    }
+    return new ResponseCall<>(this, requestId, options, g, new ResponseCall.Operation<ChatResponse>() {
+      @Override
+      public CompletableFuture<ChatResponse> call(Provider p, String upstreamModel,
+          dev.switchboard.core.spi.CallContext context) {
+        return p.chat(request.toBuilder().model(upstreamModel).build(), context);
+      }
+
+      @Override
+      public ChatResponse withRoute(ChatResponse value, dev.switchboard.core.model.RouteInfo route) {
+        return value.toBuilder().route(route).build();
+      }
+    }).start();
+  }
+
+  Flow.Publisher<ChatChunk> routeStream(ChatRequest request, RequestOptions options, String requestId) {
+    GroupRuntime g = groups.get(request.model());
+    if (g == null) {
+      return Publishers.failed(modelNotFound(request.model(), requestId));
+    }
+    AtomicOnce once = new AtomicOnce();
+    return subscriber -> {
+      if (!once.first()) {
+        Publishers.<ChatChunk>failed(new IllegalStateException("a Switchboard stream accepts one subscriber")).subscribe(subscriber);
+        return;
+      }
+      StreamCall call = new StreamCall(this, requestId, options, g, request, subscriber);
+      subscriber.onSubscribe(call);
+    };
+  }
+
+  /** The deployments of {@code g} to try, in order; throws when none may be called now. */
+  List<DeploymentRuntime> plan(GroupRuntime g, String requestId) {
+    long now = clock.millis();
+    List<DeploymentState> available = new ArrayList<>(g.deployments.size());
+    for (DeploymentRuntime d : g.deployments) {
+      if (d.isAvailable(now)) {
+        available.add(d);
+      }
+    }
+    if (available.isEmpty()) {
+      throw unavailable(g, now, requestId);
+    }
+    List<DeploymentState> ordered = g.group.strategy().order(available);
+    List<DeploymentRuntime> plan = new ArrayList<>(ordered.size());
+    for (DeploymentState s : ordered) {
+      plan.add((DeploymentRuntime) s);
+    }
+    if (plan.isEmpty()) {
+      throw unavailable(g, now, requestId);
+    }
+    return plan;
+  }
+
+  private SwitchboardException unavailable(GroupRuntime g, long now, String requestId) {
+    long minCooldown = Long.MAX_VALUE;
+    boolean allCooling = true;
+    StringBuilder why = new StringBuilder();
+    for (DeploymentRuntime d : g.deployments) {
+      if (why.length() > 0) {
+        why.append(", ");
+      }
+      if (d.isCoolingDown(now)) {
+        long remaining = d.cooldownRemainingMillis(now);
+        minCooldown = Math.min(minCooldown, remaining);
+        why.append(d.deployment.id()).append(" rate-limited for ").append(remaining).append(" ms");
+      } else {
+        allCooling = false;
+        why.append(d.deployment.id()).append(" circuit open");
+      }
+    }
+    ErrorDetails.Builder details = ErrorDetails.builder().model(g.name()).requestId(requestId);
+    String message = "no deployment of model group '" + g.name() + "' is available: " + why;
+    if (allCooling) {
+      return new RateLimitedException(message, null, details.retryAfter(Duration.ofMillis(minCooldown)).build(), null);
+    }
+    if (g.deployments.size() == 1) {
+      DeploymentRuntime d = g.deployments.get(0);
+      return new CircuitOpenException(d.deployment.id(), details.deployment(d.deployment.id())
+          .provider(d.deployment.provider()).build());
+    }
+    return new UpstreamUnavailableException(message, details.build());
+  }
+
+  SwitchboardException circuitOpen(DeploymentRuntime d, String requestId) {
+    return new CircuitOpenException(d.deployment.id(), ErrorDetails.builder().provider(d.deployment.provider())
+        .deployment(d.deployment.id()).model(d.deployment.model()).requestId(requestId).build());
+  }
+
+  SwitchboardException noDeployment(GroupRuntime g, String requestId) {
+    return new UpstreamUnavailableException("no deployment of model group '" + g.name() + "' could take the call",
+        ErrorDetails.builder().model(g.name()).requestId(requestId).build());
+  }
+
+  GroupRuntime group(String name) {
+    return groups.get(name);
+  }
+
+  long nanoTime() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return scheduler.schedule(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("Switchboard scheduled task failed", e);
+      }
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Model group name as a metric tag: unknown names collapse so that callers cannot blow up tag cardinality. */
+  private String metricGroup(String model) {
+    return model != null && groups.containsKey(model) ? model : "unknown";
+  }
+
+  private static ModelNotFoundException modelNotFound(String model, String requestId) {
+    return new ModelNotFoundException("model '" + model + "' does not exist: no model group of that name is configured",
+        ErrorDetails.builder().param("model").model(model).requestId(requestId).build());
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    for (Provider p : ownedProviders) {
+      try {
+        p.close();
+      } catch (RuntimeException e) {
+        log.warn("closing provider failed", e);
+      }
+    }
+  }
+
+  // ---- interceptor chains
+
+  private final class ChatChain implements Interceptor.Chain {
+    private final int index;
+    private final ChatRequest request;
+    private final RequestOptions options;
+    private final String requestId;
+    private boolean proceeded;
+
+    ChatChain(int index, ChatRequest request, RequestOptions options, String requestId) {
+      this.index = index;
+      this.request = request;
+      this.options = options;
+      this.requestId = requestId;
+    }
+
+    @Override
+    public ChatRequest request() {
+      return request;
+    }
+
+    @Override
+    public RequestOptions options() {
+      return options;
+    }
+
+    @Override
+    public String requestId() {
+      return requestId;
+    }
+
+    @Override
+    public CompletableFuture<ChatResponse> proceed(ChatRequest next) {
+      java.util.Objects.requireNonNull(next, "request");
+      synchronized (this) {
+        if (proceeded) {
+          throw new IllegalStateException("interceptor " + interceptors.get(index - 1)
+              + " must call proceed() exactly once");
+        }
+        proceeded = true;
+      }
+      if (index == interceptors.size()) {
+        return route(next, options, requestId);
+      }
+      Interceptor interceptor = interceptors.get(index);
+      CompletableFuture<ChatResponse> result;
+      try {
+        result = interceptor.interceptChat(new ChatChain(index + 1, next, options, requestId));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return result != null ? result : CompletableFuture.failedFuture(
+          new NullPointerException("interceptor " + interceptor + " returned null"));
+    }
+  }
+
+  private final class StreamChain implements Interceptor.StreamChain {
+    private final int index;
+    private final ChatRequest request;
+    private final RequestOptions options;
+    private final String requestId;
+    private boolean proceeded;
+
+    StreamChain(int index, ChatRequest request, RequestOptions options, String requestId) {
+      this.index = index;
+      this.request = request;
+      this.options = options;
+      this.requestId = requestId;
+    }
+
+    @Override
+    public ChatRequest request() {
+      return request;
+    }
+
+    @Override
+    public RequestOptions options() {
+      return options;
+    }
+
+    @Override
+    public String requestId() {
+      return requestId;
+    }
+
+    @Override
+    public Flow.Publisher<ChatChunk> proceed(ChatRequest next) {
+      java.util.Objects.requireNonNull(next, "request");
+      synchronized (this) {
+        if (proceeded) {
+          throw new IllegalStateException("interceptor " + interceptors.get(index - 1)
+              + " must call proceed() exactly once");
+        }
+        proceeded = true;
+      }
+      if (index == interceptors.size()) {
+        return routeStream(next, options, requestId);
+      }
+      Interceptor interceptor = interceptors.get(index);
+      Flow.Publisher<ChatChunk> result;
+      try {
+        result = interceptor.interceptStream(new StreamChain(index + 1, next, options, requestId));
+      } catch (RuntimeException e) {
+        return Publishers.failed(e);
+      }
+      return result != null ? result : Publishers.failed(
+          new NullPointerException("interceptor " + interceptor + " returned null"));
+    }
+  }
+
+  /** One-shot flag. */
+  private static final class AtomicOnce {
+    private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+
+    boolean first() {
+      return used.compareAndSet(false, true);
+    }
+  }
+}

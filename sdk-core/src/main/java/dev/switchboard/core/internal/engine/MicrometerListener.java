@@ -1,0 +1,165 @@
+package dev.switchboard.core.internal.engine;
+
+import static dev.switchboard.core.metrics.SwitchboardMetrics.*;
+
+import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.model.RouteInfo;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.routing.CircuitState;
+import dev.switchboard.core.routing.Deployment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Turns engine events into the meters named in {@code SwitchboardMetrics}. */
+public final class MicrometerListener extends SwitchboardListener {
+
+  private final MeterRegistry registry;
+  private final AtomicInteger active = new AtomicInteger();
+  // Meters cached by their tag values so that the hot path does not rebuild meter ids.
+  private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, DeploymentGauges> deployments = new ConcurrentHashMap<>();
+
+  public MicrometerListener(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder(REQUESTS_ACTIVE, active, AtomicInteger::get).description("calls in flight").register(registry);
+  }
+
+  @Override
+  public void requestStart(String requestId, String modelGroup, boolean stream) {
+    active.incrementAndGet();
+  }
+
+  @Override
+  public void requestEnd(String requestId, String modelGroup, boolean stream, Duration latency, RouteInfo route,
+      Usage usage, Throwable error) {
+    active.decrementAndGet();
+    String outcome = outcome(error);
+    timer(REQUESTS, TAG_GROUP, modelGroup, TAG_STREAM, stream ? "true" : "false", TAG_OUTCOME, outcome).record(latency);
+    if (error != null) {
+      counter(ERRORS, TAG_GROUP, modelGroup, TAG_TYPE, outcome).increment();
+    }
+    if (usage != null && route != null) {
+      counter(TOKENS, TAG_GROUP, modelGroup, TAG_PROVIDER, route.provider(), TAG_DEPLOYMENT, route.deployment(),
+          TAG_DIRECTION, "input").increment(usage.promptTokens());
+      counter(TOKENS, TAG_GROUP, modelGroup, TAG_PROVIDER, route.provider(), TAG_DEPLOYMENT, route.deployment(),
+          TAG_DIRECTION, "output").increment(usage.completionTokens());
+    }
+  }
+
+  @Override
+  public void attemptStart(String requestId, Deployment deployment, int attempt) {
+    gauges(deployment).inFlight.incrementAndGet();
+  }
+
+  @Override
+  public void attemptEnd(String requestId, Deployment deployment, int attempt, Duration latency, Throwable error) {
+    gauges(deployment).inFlight.decrementAndGet();
+    timer(ATTEMPTS, TAG_PROVIDER, deployment.provider(), TAG_DEPLOYMENT, deployment.id(), TAG_OUTCOME, outcome(error))
+        .record(latency);
+  }
+
+  @Override
+  public void firstToken(String requestId, Deployment deployment, Duration timeToFirstToken) {
+    timer(TIME_TO_FIRST_TOKEN, TAG_PROVIDER, deployment.provider(), TAG_DEPLOYMENT, deployment.id())
+        .record(timeToFirstToken);
+  }
+
+  @Override
+  public void retryScheduled(String requestId, Deployment deployment, int nextAttempt, Duration delay, Throwable cause) {
+    counter(RETRIES, TAG_PROVIDER, deployment.provider(), TAG_DEPLOYMENT, deployment.id()).increment();
+  }
+
+  @Override
+  public void fallback(String requestId, String modelGroup, Deployment from, Throwable cause) {
+    counter(FALLBACKS, TAG_GROUP, modelGroup, TAG_KIND, "deployment", TAG_REASON, outcome(cause)).increment();
+  }
+
+  @Override
+  public void groupFallback(String requestId, String fromGroup, String toGroup, Throwable cause) {
+    counter(FALLBACKS, TAG_GROUP, fromGroup, TAG_KIND, "group", TAG_REASON, outcome(cause)).increment();
+  }
+
+  @Override
+  public void cooldown(Deployment deployment, Duration cooldown) {
+    counter(COOLDOWNS, TAG_PROVIDER, deployment.provider(), TAG_DEPLOYMENT, deployment.id()).increment();
+  }
+
+  @Override
+  public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
+    gauges(deployment).state.set(to);
+  }
+
+  private static String outcome(Throwable error) {
+    if (error == null) {
+      return OUTCOME_SUCCESS;
+    }
+    if (error instanceof CancellationException) {
+      return OUTCOME_CANCELLED;
+    }
+    if (error instanceof SwitchboardException) {
+      SwitchboardException e = (SwitchboardException) error;
+      return e.code() != null && isBoundedCode(e.code()) ? e.code() : e.type();
+    }
+    return "internal_error";
+  }
+
+  // Upstream error codes are provider-controlled strings; only these well-known ones become tag values.
+  private static boolean isBoundedCode(String code) {
+    switch (code) {
+      case "context_length_exceeded":
+      case "content_policy_violation":
+      case "model_not_found":
+      case "rate_limit_exceeded":
+      case "budget_exceeded":
+      case "timeout":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private Timer timer(String name, String... tags) {
+    return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags).register(registry));
+  }
+
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).tags(tags).register(registry));
+  }
+
+  private static String key(String name, String... tags) {
+    StringBuilder sb = new StringBuilder(name);
+    for (String t : tags) {
+      sb.append('\u0000').append(t);
+    }
+    return sb.toString();
+  }
+
+  private DeploymentGauges gauges(Deployment d) {
+    return deployments.computeIfAbsent(d.id(), id -> new DeploymentGauges(registry, d));
+  }
+
+  private static final class DeploymentGauges {
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
+
+    DeploymentGauges(MeterRegistry registry, Deployment d) {
+      Gauge.builder(DEPLOYMENT_IN_FLIGHT, inFlight, AtomicInteger::get)
+          .tags(TAG_PROVIDER, d.provider(), TAG_DEPLOYMENT, d.id()).register(registry);
+      for (CircuitState s : CircuitState.values()) {
+        Gauge.builder(CIRCUIT_STATE, state, st -> st.get() == s ? 1 : 0)
+            .tags(TAG_PROVIDER, d.provider(), TAG_DEPLOYMENT, d.id(), TAG_STATE, s.name().toLowerCase(java.util.Locale.ROOT))
+            .register(registry);
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.core.model;
+
+import java.util.Objects;
+
+/**
+ * How the engine served a call: which provider account and deployment answered, under which
+ * upstream model name, after how many attempts and fallbacks, and whether the cache answered.
+ *
+ * <p>Set by the engine on responses; never sent to or read from an upstream. Immutable and
+ * thread-safe; value equality.
+ */
+public final class RouteInfo {
+
+  /** The {@link #cache()} value when no cache was consulted. */
+  public static final String CACHE_NONE = "none";
+
+  private final String provider;
+  private final String deployment;
+  private final String upstreamModel;
+  private final int attempts;
+  private final int fallbacks;
+  private final String cache;
+
+  private RouteInfo(Builder b) {
+    this.provider = b.provider;
+    this.deployment = b.deployment;
+    this.upstreamModel = b.upstreamModel;
+    this.attempts = b.attempts;
+    this.fallbacks = b.fallbacks;
+    this.cache = b.cache == null ? CACHE_NONE : b.cache;
+  }
+
+  /** A new builder: no provider, 0 attempts, 0 fallbacks, cache {@code "none"}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these fields. */
+  public Builder toBuilder() {
+    return new Builder().provider(provider).deployment(deployment).upstreamModel(upstreamModel).attempts(attempts)
+        .fallbacks(fallbacks).cache(cache);
+  }
+
+  /** The provider account name that answered, or null (e.g. a cache hit). */
+  public String provider() {
+    return provider;
+  }
+
+  /** The deployment id that answered, or null. */
+  public String deployment() {
+    return deployment;
+  }
+
+  /** The model name sent upstream, or null. */
+  public String upstreamModel() {
+    return upstreamModel;
+  }
+
+  /** Upstream calls made for this request, retries and fallbacks included. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** Deployments given up on before the one that answered. */
+  public int fallbacks() {
+    return fallbacks;
+  }
+
+  /** The cache outcome: {@code "miss"}, {@code "hit"}, {@code "bypass"}, … or {@code "none"}; never null. */
+  public String cache() {
+    return cache;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof RouteInfo)) {
+      return false;
+    }
+    RouteInfo that = (RouteInfo) o;
+    return attempts == that.attempts && fallbacks == that.fallbacks && Objects.equals(provider, that.provider)
+        && Objects.equals(deployment, that.deployment) && Objects.equals(upstreamModel, that.upstreamModel)
+        && cache.equals(that.cache);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(provider, deployment, upstreamModel, attempts, fallbacks, cache);
+  }
+
+  @Override
+  public String toString() {
+    return new Describe("RouteInfo").add("provider", provider).add("deployment", deployment)
+        .add("upstreamModel", upstreamModel).add("attempts", attempts).add("fallbacks", fallbacks).add("cache", cache)
+        .toString();
+  }
+
+  /** Builds a {@link RouteInfo}. Not thread-safe. */
+  public static final class Builder {
+    private String provider;
+    private String deployment;
+    private String upstreamModel;
+    private int attempts;
+    private int fallbacks;
+    private String cache = CACHE_NONE;
+
+    private Builder() {}
+
+    /** The provider account name. */
+    public Builder provider(String provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    /** The deployment id. */
+    public Builder deployment(String deployment) {
+      this.deployment = deployment;
+      return this;
+    }
+
+    /** The upstream model name. */
+    public Builder upstreamModel(String upstreamModel) {
+      this.upstreamModel = upstreamModel;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code attempts} is negative */
+    public Builder attempts(int attempts) {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code fallbacks} is negative */
+    public Builder fallbacks(int fallbacks) {
+      if (fallbacks < 0) {
+        throw new IllegalArgumentException("fallbacks must be >= 0 but was " + fallbacks);
+      }
+      this.fallbacks = fallbacks;
+      return this;
+    }
+
+    /** The cache outcome; null restores {@code "none"}. */
+    public Builder cache(String cache) {
+      this.cache = cache;
+      return this;
+    }
+
+    /** Builds the route info. */
+    public RouteInfo build() {
+      return new RouteInfo(this);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.switchboard.core.testing;
+
+import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.model.RouteInfo;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.routing.CircuitState;
+import dev.switchboard.core.routing.Deployment;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records every event as a readable line, e.g. {@code "fallback a/m RateLimitedException"}. */
+public final class RecordingListener extends SwitchboardListener {
+
+  public final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<Duration> retryDelays = new CopyOnWriteArrayList<>();
+  public volatile Throwable lastEndError;
+  public volatile Usage lastEndUsage;
+  public volatile RouteInfo lastEndRoute;
+
+  @Override
+  public void requestStart(String requestId, String modelGroup, boolean stream) {
+    events.add("requestStart " + modelGroup);
+  }
+
+  @Override
+  public void requestEnd(String requestId, String modelGroup, boolean stream, Duration latency, RouteInfo route,
+      Usage usage, Throwable error) {
+    lastEndError = error;
+    lastEndUsage = usage;
+    lastEndRoute = route;
+    events.add("requestEnd " + modelGroup + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+  }
+
+  @Override
+  public void attemptStart(String requestId, Deployment deployment, int attempt) {
+    events.add("attemptStart " + deployment.id() + " #" + attempt);
+  }
+
+  @Override
+  public void attemptEnd(String requestId, Deployment deployment, int attempt, Duration latency, Throwable error) {
+    events.add("attemptEnd " + deployment.id() + " #" + attempt + " "
+        + (error == null ? "ok" : error.getClass().getSimpleName()));
+  }
+
+  @Override
+  public void firstToken(String requestId, Deployment deployment, Duration timeToFirstToken) {
+    events.add("firstToken " + deployment.id());
+  }
+
+  @Override
+  public void retryScheduled(String requestId, Deployment deployment, int nextAttempt, Duration delay, Throwable cause) {
+    retryDelays.add(delay);
+    events.add("retry " + deployment.id() + " #" + nextAttempt);
+  }
+
+  @Override
+  public void fallback(String requestId, String modelGroup, Deployment from, Throwable cause) {
+    events.add("fallback " + from.id() + " " + cause.getClass().getSimpleName());
+  }
+
+  @Override
+  public void groupFallback(String requestId, String fromGroup, String toGroup, Throwable cause) {
+    events.add("groupFallback " + fromGroup + "->" + toGroup);
+  }
+
+  @Override
+  public void cooldown(Deployment deployment, Duration cooldown) {
+    events.add("cooldown " + deployment.id() + " " + cooldown.toMillis() + "ms");
+  }
+
+  @Override
+  public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
+    events.add("circuit " + deployment.id() + " " + from + "->" + to);
+  }
+}
