@@ -349,7 +349,7 @@ public final class Switchboard implements AutoCloseable {
         all.add(new MicrometerListener(meterRegistry));
       }
       return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
-          CompositeListener.of(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
+          new CompositeListener(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
     }
 
     @SuppressWarnings("unchecked")

@@ -52,7 +52,7 @@ class SwitchboardStreamTest {
   }
 
   /** A subscriber that requests only what the test asks for. */
-  static final class Probe implements Flow.Subscriber<ChatChunk> {
+  static class Probe implements Flow.Subscriber<ChatChunk> {
     final List<ChatChunk> items = new CopyOnWriteArrayList<>();
     final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile Flow.Subscription subscription;
@@ -283,5 +283,30 @@ class SwitchboardStreamTest {
       assertThat(it.next().text()).isEqualTo("one");
       assertThatThrownBy(it::hasNext).isInstanceOf(UpstreamException.class);
     }
+  }
+
+  @Test
+  void stream_requestInsideOnSubscribe_upstreamStartsOnlyAfterOnSubscribeReturned() throws Exception {
+    TestPublisher<ChatChunk> upstream = new TestPublisher<>();
+    a.thenStream(upstream);
+    switchboard = builder().build();
+    List<Integer> callsSeenInsideOnSubscribe = new CopyOnWriteArrayList<>();
+    Probe probe = new Probe() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        super.onSubscribe(s);
+        s.request(1);
+        callsSeenInsideOnSubscribe.add(a.calls()); // Reactive Streams §1.3: no onNext may overlap this method
+      }
+    };
+
+    switchboard.stream(request()).subscribe(probe);
+
+    assertThat(callsSeenInsideOnSubscribe).containsExactly(0);
+    upstream.awaitSubscribed();
+    assertThat(upstream.requested()).isEqualTo(1);
+    upstream.emit(FakeProvider.chunk("x"));
+    upstream.complete();
+    assertThat(probe.error()).isNull();
   }
 }

@@ -68,6 +68,7 @@ public final class UpstreamErrors {
       case 404:
         return new NotFoundException(text, d);
       case 408:
+      case 504: // the upstream's own gateway gave up waiting: a timeout, whoever reports it
         return new UpstreamTimeoutException(text, UpstreamTimeoutException.Phase.TOTAL, null, d, null);
       case 429:
         return new RateLimitedException(text, d);

@@ -7,94 +7,82 @@ import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Fans every event out to several listeners, each guarded so one that throws cannot starve the rest. */
+/**
+ * Fans every event out to the configured listeners. A listener that throws is logged and skipped:
+ * it can neither fail a call nor starve the listeners after it.
+ */
 public final class CompositeListener extends SwitchboardListener {
 
-  private final List<SwitchboardListener> listeners;
+  private static final Logger log = LoggerFactory.getLogger(SwitchboardListener.class);
 
-  private CompositeListener(List<SwitchboardListener> listeners) {
-    this.listeners = listeners;
+  private final SwitchboardListener[] listeners;
+
+  public CompositeListener(List<SwitchboardListener> listeners) {
+    this.listeners = listeners.toArray(new SwitchboardListener[0]);
   }
 
-  public static SwitchboardListener of(List<SwitchboardListener> listeners) {
-    if (listeners.isEmpty()) {
-      return SwitchboardListener.NONE;
+  private void each(String event, Consumer<SwitchboardListener> call) {
+    for (SwitchboardListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        log.warn("{}.{} threw; ignored", l.getClass().getName(), event, e);
+      }
     }
-    if (listeners.size() == 1) {
-      return listeners.get(0);
-    }
-    return new CompositeListener(listeners.stream().<SwitchboardListener>map(GuardedListener::new).toList());
   }
 
   @Override
   public void requestStart(String requestId, String modelGroup, boolean stream) {
-    for (SwitchboardListener l : listeners) {
-      l.requestStart(requestId, modelGroup, stream);
-    }
+    each("requestStart", l -> l.requestStart(requestId, modelGroup, stream));
   }
 
   @Override
   public void requestEnd(String requestId, String modelGroup, boolean stream, Duration latency, RouteInfo route,
       Usage usage, Throwable error) {
-    for (SwitchboardListener l : listeners) {
-      l.requestEnd(requestId, modelGroup, stream, latency, route, usage, error);
-    }
+    each("requestEnd", l -> l.requestEnd(requestId, modelGroup, stream, latency, route, usage, error));
   }
 
   @Override
   public void attemptStart(String requestId, Deployment deployment, int attempt) {
-    for (SwitchboardListener l : listeners) {
-      l.attemptStart(requestId, deployment, attempt);
-    }
+    each("attemptStart", l -> l.attemptStart(requestId, deployment, attempt));
   }
 
   @Override
   public void attemptEnd(String requestId, Deployment deployment, int attempt, Duration latency, Throwable error) {
-    for (SwitchboardListener l : listeners) {
-      l.attemptEnd(requestId, deployment, attempt, latency, error);
-    }
+    each("attemptEnd", l -> l.attemptEnd(requestId, deployment, attempt, latency, error));
   }
 
   @Override
   public void firstToken(String requestId, Deployment deployment, Duration timeToFirstToken) {
-    for (SwitchboardListener l : listeners) {
-      l.firstToken(requestId, deployment, timeToFirstToken);
-    }
+    each("firstToken", l -> l.firstToken(requestId, deployment, timeToFirstToken));
   }
 
   @Override
   public void retryScheduled(String requestId, Deployment deployment, int nextAttempt, Duration delay, Throwable cause) {
-    for (SwitchboardListener l : listeners) {
-      l.retryScheduled(requestId, deployment, nextAttempt, delay, cause);
-    }
+    each("retryScheduled", l -> l.retryScheduled(requestId, deployment, nextAttempt, delay, cause));
   }
 
   @Override
   public void fallback(String requestId, String modelGroup, Deployment from, Throwable cause) {
-    for (SwitchboardListener l : listeners) {
-      l.fallback(requestId, modelGroup, from, cause);
-    }
+    each("fallback", l -> l.fallback(requestId, modelGroup, from, cause));
   }
 
   @Override
   public void groupFallback(String requestId, String fromGroup, String toGroup, Throwable cause) {
-    for (SwitchboardListener l : listeners) {
-      l.groupFallback(requestId, fromGroup, toGroup, cause);
-    }
+    each("groupFallback", l -> l.groupFallback(requestId, fromGroup, toGroup, cause));
   }
 
   @Override
   public void cooldown(Deployment deployment, Duration cooldown) {
-    for (SwitchboardListener l : listeners) {
-      l.cooldown(deployment, cooldown);
-    }
+    each("cooldown", l -> l.cooldown(deployment, cooldown));
   }
 
   @Override
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
-    for (SwitchboardListener l : listeners) {
-      l.circuitStateChanged(deployment, from, to);
-    }
+    each("circuitStateChanged", l -> l.circuitStateChanged(deployment, from, to));
   }
 }

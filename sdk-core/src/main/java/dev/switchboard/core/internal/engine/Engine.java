@@ -4,7 +4,6 @@ import dev.switchboard.core.CircuitBreakerPolicy;
 import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ErrorDetails;
@@ -48,7 +47,7 @@ public final class Engine implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
-  final SwitchboardListener listener;
+  final CompositeListener listener;
   final RetryPolicy retryPolicy;
   final Timeouts timeouts;
   final Duration rateLimitCooldown;
@@ -65,10 +64,10 @@ public final class Engine implements AutoCloseable {
    * @param ownedProviders the providers this engine created and must close
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
-      List<Interceptor> interceptors, SwitchboardListener listener, RetryPolicy retryPolicy,
+      List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
       Supplier<String> requestIds) {
-    this.listener = new GuardedListener(listener);
+    this.listener = listener;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
@@ -217,8 +216,7 @@ public final class Engine implements AutoCloseable {
         Publishers.<ChatChunk>failed(new IllegalStateException("a Switchboard stream accepts one subscriber")).subscribe(subscriber);
         return;
       }
-      StreamCall call = new StreamCall(this, requestId, options, g, request, subscriber);
-      subscriber.onSubscribe(call);
+      new StreamCall(this, requestId, options, g, request, subscriber).subscribe();
     };
   }
 
@@ -336,37 +334,40 @@ public final class Engine implements AutoCloseable {
 
   // ---- interceptor chains
 
-  private final class ChatChain implements Interceptor.Chain {
+  /** One link of the interceptor chain; the link after the last interceptor hands the request to the router. */
+  private abstract class Link<R> {
     private final int index;
     private final ChatRequest request;
     private final RequestOptions options;
     private final String requestId;
     private boolean proceeded;
 
-    ChatChain(int index, ChatRequest request, RequestOptions options, String requestId) {
+    Link(int index, ChatRequest request, RequestOptions options, String requestId) {
       this.index = index;
       this.request = request;
       this.options = options;
       this.requestId = requestId;
     }
 
-    @Override
+    abstract R route(ChatRequest next);
+
+    abstract R invoke(Interceptor interceptor, int nextIndex, ChatRequest next);
+
+    abstract R failed(Throwable error);
+
     public ChatRequest request() {
       return request;
     }
 
-    @Override
     public RequestOptions options() {
       return options;
     }
 
-    @Override
     public String requestId() {
       return requestId;
     }
 
-    @Override
-    public CompletableFuture<ChatResponse> proceed(ChatRequest next) {
+    public R proceed(ChatRequest next) {
       java.util.Objects.requireNonNull(next, "request");
       synchronized (this) {
         if (proceeded) {
@@ -376,71 +377,58 @@ public final class Engine implements AutoCloseable {
         proceeded = true;
       }
       if (index == interceptors.size()) {
-        return route(next, options, requestId);
+        return route(next);
       }
       Interceptor interceptor = interceptors.get(index);
-      CompletableFuture<ChatResponse> result;
+      R result;
       try {
-        result = interceptor.interceptChat(new ChatChain(index + 1, next, options, requestId));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
+        result = invoke(interceptor, index + 1, next);
+      } catch (RuntimeException e) { // an interceptor that throws fails the call, it does not escape to the caller
+        return failed(e);
       }
-      return result != null ? result : CompletableFuture.failedFuture(
-          new NullPointerException("interceptor " + interceptor + " returned null"));
+      return result != null ? result : failed(new NullPointerException("interceptor " + interceptor + " returned null"));
     }
   }
 
-  private final class StreamChain implements Interceptor.StreamChain {
-    private final int index;
-    private final ChatRequest request;
-    private final RequestOptions options;
-    private final String requestId;
-    private boolean proceeded;
+  private final class ChatChain extends Link<CompletableFuture<ChatResponse>> implements Interceptor.Chain {
+    ChatChain(int index, ChatRequest request, RequestOptions options, String requestId) {
+      super(index, request, options, requestId);
+    }
 
+    @Override
+    CompletableFuture<ChatResponse> route(ChatRequest next) {
+      return Engine.this.route(next, options(), requestId());
+    }
+
+    @Override
+    CompletableFuture<ChatResponse> invoke(Interceptor interceptor, int nextIndex, ChatRequest next) {
+      return interceptor.interceptChat(new ChatChain(nextIndex, next, options(), requestId()));
+    }
+
+    @Override
+    CompletableFuture<ChatResponse> failed(Throwable error) {
+      return CompletableFuture.failedFuture(error);
+    }
+  }
+
+  private final class StreamChain extends Link<Flow.Publisher<ChatChunk>> implements Interceptor.StreamChain {
     StreamChain(int index, ChatRequest request, RequestOptions options, String requestId) {
-      this.index = index;
-      this.request = request;
-      this.options = options;
-      this.requestId = requestId;
+      super(index, request, options, requestId);
     }
 
     @Override
-    public ChatRequest request() {
-      return request;
+    Flow.Publisher<ChatChunk> route(ChatRequest next) {
+      return routeStream(next, options(), requestId());
     }
 
     @Override
-    public RequestOptions options() {
-      return options;
+    Flow.Publisher<ChatChunk> invoke(Interceptor interceptor, int nextIndex, ChatRequest next) {
+      return interceptor.interceptStream(new StreamChain(nextIndex, next, options(), requestId()));
     }
 
     @Override
-    public String requestId() {
-      return requestId;
-    }
-
-    @Override
-    public Flow.Publisher<ChatChunk> proceed(ChatRequest next) {
-      java.util.Objects.requireNonNull(next, "request");
-      synchronized (this) {
-        if (proceeded) {
-          throw new IllegalStateException("interceptor " + interceptors.get(index - 1)
-              + " must call proceed() exactly once");
-        }
-        proceeded = true;
-      }
-      if (index == interceptors.size()) {
-        return routeStream(next, options, requestId);
-      }
-      Interceptor interceptor = interceptors.get(index);
-      Flow.Publisher<ChatChunk> result;
-      try {
-        result = interceptor.interceptStream(new StreamChain(index + 1, next, options, requestId));
-      } catch (RuntimeException e) {
-        return Publishers.failed(e);
-      }
-      return result != null ? result : Publishers.failed(
-          new NullPointerException("interceptor " + interceptor + " returned null"));
+    Flow.Publisher<ChatChunk> failed(Throwable error) {
+      return Publishers.failed(error);
     }
   }
 

@@ -29,6 +29,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
   private final Flow.Subscriber<? super ChatChunk> downstream;
   private final AtomicLong demand = new AtomicLong(); // caller's outstanding demand; Long.MAX_VALUE = unbounded
   private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean subscribed; // the caller's onSubscribe has returned
   private final Object emitLock = new Object();
   private boolean terminated; // guarded by emitLock
   private volatile boolean done;
@@ -51,13 +52,27 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       return;
     }
     demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
-    if (started.compareAndSet(false, true)) { // nothing is sent upstream before the caller wants a chunk
+    if (subscribed && started.compareAndSet(false, true)) { // nothing goes upstream before the caller wants a chunk
       begin();
       return;
     }
     Attempt a = active;
     if (a != null) {
       a.syncDemand();
+    }
+  }
+
+  /**
+   * Hands this subscription to the caller and starts the upstream call once the caller wants a
+   * chunk. Never from inside the caller's {@code onSubscribe}: an upstream answering on another
+   * thread could otherwise signal {@code onNext} before {@code onSubscribe} returned (Reactive
+   * Streams §1.3).
+   */
+  void subscribe() {
+    downstream.onSubscribe(this);
+    subscribed = true;
+    if (demand.get() > 0 && !cancelled && started.compareAndSet(false, true)) {
+      begin();
     }
   }
 

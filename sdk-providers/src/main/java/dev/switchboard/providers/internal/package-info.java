@@ -1,0 +1,2 @@
+/** Internal: no compatibility promise. */
+package dev.switchboard.providers.internal;

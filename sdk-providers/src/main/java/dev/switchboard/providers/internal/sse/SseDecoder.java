@@ -1,0 +1,181 @@
+package dev.switchboard.providers.internal.sse;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Incremental server-sent events decoder following the WHATWG HTML "event stream" parsing rules
+ * (section 9.2.6 "Interpreting an event stream").
+ *
+ * <p>Fed byte buffers split anywhere (inside a multi-byte UTF-8 character, between CR and LF): lines
+ * are cut on bytes, which is safe because CR and LF never occur inside a UTF-8 multi-byte sequence,
+ * and decoded only once complete (malformed UTF-8 becomes U+FFFD). Lines end in CRLF, LF or CR. One
+ * leading byte order mark is dropped. Lines starting with {@code ':'} are comments (keep-alives)
+ * and ignored. {@code data} lines are joined with {@code "\n"}; {@code event} sets the type of the
+ * event being built; {@code id} (unless it contains NUL) sets the last event id, which persists into
+ * later events; {@code retry} with only ASCII digits sets the reconnection time, which persists as
+ * well; other fields are ignored. A blank line dispatches the event being built, unless it has no
+ * data line, in which case it is dropped (its type is reset).
+ *
+ * <p><b>Deliberate deviation at end of stream.</b> The spec discards an event that the stream ends
+ * in before its final blank line. Some servers omit that blank line after their last event, and
+ * dropping it would lose e.g. a final usage chunk, so {@link #finish()} treats an unterminated last
+ * line as a line and dispatches a pending event that has data. Pending events without data are still
+ * dropped.
+ *
+ * <p>Not thread-safe: one decoder per stream, fed serially.
+ */
+public final class SseDecoder {
+
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+  private static final int INITIAL_LINE_CAPACITY = 256;
+  private static final int RETAINED_LINE_CAPACITY = 64 * 1024;
+
+  private byte[] line = new byte[INITIAL_LINE_CAPACITY];
+  private int lineLength;
+  private boolean lastWasCr;
+  private boolean atStreamStart = true;
+  private boolean finished;
+
+  private final StringBuilder data = new StringBuilder();
+  private String eventType = "";
+  private String lastEventId = "";
+  private Long retry;
+
+  // Events completed during the current decode/finish call; null until the first one.
+  private List<SseEvent> out;
+
+  /**
+   * Consumes every remaining byte of {@code bytes} (advancing its position) and returns the events
+   * completed by them, in order; empty when none.
+   *
+   * @throws IllegalStateException if {@link #finish()} was called
+   */
+  public List<SseEvent> decode(ByteBuffer bytes) {
+    if (finished) {
+      throw new IllegalStateException("decode called after finish");
+    }
+    while (bytes.hasRemaining()) {
+      byte b = bytes.get();
+      if (lastWasCr) {
+        lastWasCr = false;
+        if (b == LF) {
+          continue; // the LF of a CRLF whose CR already ended the line
+        }
+      }
+      if (b == CR || b == LF) {
+        lastWasCr = b == CR;
+        endLine();
+      } else {
+        if (lineLength == line.length) {
+          line = Arrays.copyOf(line, line.length * 2);
+        }
+        line[lineLength++] = b;
+      }
+    }
+    return takeEvents();
+  }
+
+  /**
+   * Ends the stream: processes an unterminated last line and dispatches a pending event that has
+   * data (see the class documentation for why). Later calls return an empty list and
+   * {@link #decode} throws.
+   */
+  public List<SseEvent> finish() {
+    if (finished) {
+      return List.of();
+    }
+    finished = true;
+    if (lineLength > 0) {
+      endLine();
+    }
+    dispatch();
+    return takeEvents();
+  }
+
+  private List<SseEvent> takeEvents() {
+    List<SseEvent> events = out == null ? List.of() : out;
+    out = null;
+    return events;
+  }
+
+  private void endLine() {
+    int start = 0;
+    if (atStreamStart) {
+      atStreamStart = false;
+      if (lineLength >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+        start = 3;
+      }
+    }
+    int length = lineLength - start;
+    lineLength = 0;
+    if (length == 0) {
+      dispatch();
+    } else if (line[start] != ':') { // ':' starts a comment, e.g. a keep-alive
+      field(new String(line, start, length, StandardCharsets.UTF_8));
+    }
+    if (line.length > RETAINED_LINE_CAPACITY) {
+      line = new byte[INITIAL_LINE_CAPACITY]; // don't keep one huge line's buffer for the stream's life
+    }
+  }
+
+  private void field(String text) {
+    int colon = text.indexOf(':');
+    String name;
+    String value;
+    if (colon < 0) {
+      name = text;
+      value = "";
+    } else {
+      name = text.substring(0, colon);
+      int valueStart = colon + 1;
+      if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
+        valueStart++;
+      }
+      value = text.substring(valueStart);
+    }
+    switch (name) {
+      case "event":
+        eventType = value;
+        break;
+      case "data":
+        data.append(value).append('\n');
+        break;
+      case "id":
+        if (value.indexOf('\0') < 0) {
+          lastEventId = value;
+        }
+        break;
+      case "retry":
+        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          try {
+            retry = Long.parseLong(value);
+          } catch (NumberFormatException tooLarge) {
+            // ignored like any other invalid retry value
+          }
+        }
+        break;
+      default:
+        break; // unknown fields are ignored
+    }
+  }
+
+  private void dispatch() {
+    if (data.length() == 0) {
+      eventType = "";
+      return;
+    }
+    String text = data.substring(0, data.length() - 1); // drop the last line's "\n"
+    SseEvent event = new SseEvent(eventType, text, lastEventId.isEmpty() ? null : lastEventId, retry);
+    data.setLength(0);
+    eventType = "";
+    if (out == null) {
+      out = new ArrayList<>(2);
+    }
+    out.add(event);
+  }
+}
