@@ -21,7 +21,7 @@ public class NotFoundException extends SwitchboardException {
   }
   @Override
   public String type() {
-    return "not_found_error";
+    return "invalid_request_error"; // what OpenAI answers for a 404, e.g. with code model_not_found
   }
   @Override
   public boolean isRetryable() {

@@ -1,0 +1,62 @@
+package dev.switchboard.server.internal;
+
+import dev.switchboard.core.RequestOptions;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.wire.OpenAiJson;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code POST /v1/chat/completions}: a JSON answer, or server-sent events when {@code stream} is true. */
+final class ChatCompletionsHandler implements Handler<RoutingContext> {
+
+  private final Switchboard switchboard;
+
+  ChatCompletionsHandler(Switchboard switchboard) {
+    this.switchboard = switchboard;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String requestId = ctx.get(GatewayRouter.REQUEST_ID_KEY);
+    byte[] body = GatewayRouter.bodyBytes(ctx);
+    ChatRequest request;
+    StreamFlags flags;
+    try {
+      request = OpenAiJson.readChatRequest(body);
+      flags = StreamFlags.read(body, requestId);
+    } catch (SwitchboardException e) {
+      ErrorResponses.send(ctx, e);
+      return;
+    }
+    RequestOptions options = RequestOptions.builder().requestId(requestId).build();
+    if (flags.stream()) {
+      SseResponse.stream(ctx, switchboard.stream(request, options), flags.includeUsage());
+      return;
+    }
+    CompletableFuture<ChatResponse> call = switchboard.chat(request, options);
+    HttpServerResponse response = ctx.response();
+    response.closeHandler(v -> call.cancel(true)); // the client left: stop the upstream call
+    Future.fromCompletionStage(call, ctx.vertx().getOrCreateContext()).onComplete(result -> {
+      if (response.closed()) {
+        return;
+      }
+      if (result.failed()) {
+        ErrorResponses.send(ctx, result.cause());
+        return;
+      }
+      try {
+        ChatResponse answer = result.result();
+        GatewayRouter.routeHeaders(response, answer.route());
+        GatewayRouter.sendJson(response, OpenAiJson.writeChatResponse(answer));
+      } catch (RuntimeException e) { // never leave the client waiting on a response that cannot be written
+        ErrorResponses.send(ctx, e);
+      }
+    });
+  }
+}

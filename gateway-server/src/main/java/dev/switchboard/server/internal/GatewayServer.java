@@ -1,0 +1,112 @@
+package dev.switchboard.server.internal;
+
+import dev.switchboard.core.Switchboard;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Vert.x HTTP server around one {@link Switchboard}: owns its Vert.x instance, not the client.
+ *
+ * <p>{@link #start} and {@link #close} block the calling thread until the server listens or has
+ * stopped, so they must not be called on an event loop. Thread-safe.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final Duration shutdownTimeout;
+  private final AtomicBoolean ready;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private GatewayServer(Vertx vertx, HttpServer server, Duration shutdownTimeout, AtomicBoolean ready) {
+    this.vertx = vertx;
+    this.server = server;
+    this.shutdownTimeout = shutdownTimeout;
+    this.ready = ready;
+  }
+
+  /**
+   * Starts listening on {@code host:port} (port 0: any free port) and returns once it does.
+   *
+   * @param metrics served at {@code /metrics}, or null for none
+   * @throws IllegalStateException when the server cannot listen (e.g. the port is taken), or when
+   *     called on a Vert.x event loop
+   */
+  public static GatewayServer start(Switchboard switchboard, PrometheusMeterRegistry metrics, String host, int port,
+      long maxBodyBytes, Duration shutdownTimeout) {
+    Objects.requireNonNull(switchboard, "switchboard");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    requireNotOnEventLoop("start");
+    // No file cache: a gateway serves no files, and Vert.x would otherwise create .vertx/ in the working directory.
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    AtomicBoolean ready = new AtomicBoolean(); // set once listening, cleared when shutdown begins
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    server.requestHandler(GatewayRouter.create(vertx, switchboard, metrics, maxBodyBytes, ready::get));
+    try {
+      await(server.listen(), START_TIMEOUT, "listen on " + host + ":" + port);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+    ready.set(true);
+    return new GatewayServer(vertx, server, shutdownTimeout, ready);
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to the shutdown timeout,
+   * then closes what is left and stops Vert.x. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    requireNotOnEventLoop("close");
+    ready.set(false);
+    try {
+      await(server.shutdown(shutdownTimeout), shutdownTimeout.plusSeconds(5), "shut the HTTP server down");
+    } finally {
+      await(vertx.close(), Duration.ofSeconds(10), "stop Vert.x");
+    }
+  }
+
+  private static void requireNotOnEventLoop(String what) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException(what + " blocks and must not be called on a Vert.x event loop");
+    }
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout, String what) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to " + what, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after " + timeout + " waiting to " + what, e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.switchboard.server.internal;
+
+import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.RouteInfo;
+import dev.switchboard.core.wire.OpenAiJson;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a streamed chat completion as server-sent events: {@code data: <chunk>\n\n} per chunk, one
+ * write (and flush) each, then {@code data: [DONE]\n\n}.
+ *
+ * <p>Demand follows the socket: one more chunk is requested only after the last one was written and
+ * the response's write queue is not full; otherwise the drain handler asks for it. A slow client so
+ * slows the upstream read instead of filling memory. The client closing the connection cancels the
+ * subscription, which closes the upstream call.
+ *
+ * <p>A failure before the first chunk is answered as an ordinary JSON error with its status (the
+ * status line has not been sent yet); after it, as a last {@code data: {"error":{…}}} event.
+ *
+ * <p>Threading: the SDK signals from its own threads; every signal hops onto the request's Vert.x
+ * context, and all state below is touched only there.
+ */
+final class SseResponse implements Flow.Subscriber<ChatChunk> {
+
+  private static final Logger log = LoggerFactory.getLogger(SseResponse.class);
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private final Context context;
+  private final boolean includeUsage;
+  // confined to the context
+  private Flow.Subscription subscription;
+  private boolean headersSent;
+  private boolean finished;
+  private boolean awaitingDrain;
+
+  private SseResponse(RoutingContext ctx, Context context, boolean includeUsage) {
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.context = context;
+    this.includeUsage = includeUsage;
+  }
+
+  /** Subscribes to {@code chunks} and writes them to the response of {@code ctx}. Call on its event loop. */
+  static void stream(RoutingContext ctx, Flow.Publisher<ChatChunk> chunks, boolean includeUsage) {
+    SseResponse sse = new SseResponse(ctx, ctx.vertx().getOrCreateContext(), includeUsage);
+    sse.response.closeHandler(v -> sse.clientClosed());
+    sse.response.drainHandler(v -> sse.drained());
+    chunks.subscribe(sse);
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    context.runOnContext(v -> {
+      if (subscription != null) {
+        s.cancel(); // Reactive Streams §2.5: a second subscription is refused
+        return;
+      }
+      subscription = s;
+      if (finished) {
+        s.cancel(); // the client left before the stream began
+      } else {
+        s.request(1);
+      }
+    });
+  }
+
+  @Override
+  public void onNext(ChatChunk chunk) {
+    context.runOnContext(v -> {
+      try {
+        write(chunk);
+      } catch (RuntimeException e) { // e.g. a chunk the codec cannot write: end the stream, never hang it
+        if (subscription != null) {
+          subscription.cancel();
+        }
+        fail(e);
+      }
+    });
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    context.runOnContext(v -> fail(error));
+  }
+
+  @Override
+  public void onComplete() {
+    context.runOnContext(v -> complete());
+  }
+
+  private void write(ChatChunk chunk) {
+    if (finished) {
+      return;
+    }
+    if (!headersSent) {
+      sendHeaders(chunk.route());
+    }
+    ChatChunk out = chunk;
+    if (!includeUsage && chunk.usage() != null) {
+      // OpenAI sends usage only when stream_options.include_usage asks for it.
+      out = chunk.choices().isEmpty() ? null : chunk.toBuilder().usage(null).build();
+    }
+    if (out != null) {
+      response.write(event(OpenAiJson.writeChatChunk(out)));
+    }
+    if (response.writeQueueFull()) {
+      awaitingDrain = true;
+    } else {
+      subscription.request(1);
+    }
+  }
+
+  private void drained() {
+    if (awaitingDrain && !finished) {
+      awaitingDrain = false;
+      subscription.request(1);
+    }
+  }
+
+  private void complete() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (!headersSent) {
+      sendHeaders(null);
+    }
+    response.end(DONE);
+  }
+
+  private void fail(Throwable error) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (!headersSent) {
+      ErrorResponses.send(ctx, error);
+      return;
+    }
+    Throwable t = ErrorResponses.unwrap(error);
+    byte[] body;
+    if (t instanceof SwitchboardException) {
+      body = ErrorResponses.body((SwitchboardException) t);
+    } else {
+      log.error("stream of request {} failed inside the gateway", ctx.<String>get(GatewayRouter.REQUEST_ID_KEY), t);
+      body = OpenAiJson.writeErrorBody("the gateway failed while streaming the response", "server_error", null, null);
+    }
+    response.end(event(body));
+  }
+
+  private void clientClosed() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (subscription != null) {
+      subscription.cancel();
+    }
+  }
+
+  private void sendHeaders(RouteInfo route) {
+    headersSent = true;
+    response.setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no"); // tells nginx-like proxies not to buffer the events
+    GatewayRouter.routeHeaders(response, route);
+  }
+
+  private static Buffer event(byte[] json) {
+    return Buffer.buffer(PREFIX.length + json.length + SUFFIX.length).appendBytes(PREFIX).appendBytes(json)
+        .appendBytes(SUFFIX);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.ProviderConfig;
+import dev.switchboard.providers.openai.OpenAiCompatiblePreset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedConfigurationTest {
+
+  @Test
+  void fromEnvironment_noKeys_enablesOnlyTheDemo() {
+    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(Map.of("PATH", "/usr/bin"));
+
+    assertThat(configuration.providers()).isEmpty();
+    assertThat(configuration.modelGroups()).isEmpty();
+    assertThat(configuration.summary()).isEqualTo("providers: demo (built-in, offline); model groups: demo");
+  }
+
+  @Test
+  void fromEnvironment_openAiKey_enablesOpenAiWithItsDefaultGroups() {
+    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(Map.of("OPENAI_API_KEY", " sk-1 "));
+
+    List<ProviderConfig> providers = configuration.providers();
+    assertThat(providers).hasSize(1);
+    assertThat(providers.get(0).name()).isEqualTo("openai");
+    assertThat(providers.get(0).type()).isEqualTo("openai");
+    assertThat(providers.get(0).apiKey()).isEqualTo("sk-1");
+    assertThat(providers.get(0).baseUrl()).isNull();
+    assertThat(configuration.modelGroups()).extracting(ModelGroup::name)
+        .containsExactly("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "text-embedding-3-small");
+    assertThat(configuration.modelGroups().get(0).deployments().get(0).id()).isEqualTo("openai/gpt-4o-mini");
+    assertThat(configuration.summary())
+        .startsWith("providers: openai (key from OPENAI_API_KEY), demo (built-in, offline); model groups: gpt-4o-mini,")
+        .doesNotContain("sk-1");
+  }
+
+  @Test
+  void fromEnvironment_blankKey_isIgnored() {
+    assertThat(EmbeddedConfiguration.fromEnvironment(Map.of("GROQ_API_KEY", "  ")).providers()).isEmpty();
+  }
+
+  @Test
+  void fromEnvironment_localPresetVariables_doNotEnableLocalServers() {
+    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(Map.of("VLLM_API_KEY", "k"));
+
+    assertThat(configuration.providers()).isEmpty();
+  }
+
+  @Test
+  void table_everyPresetThatNeedsAKey_hasModelGroupsNamedAfterIt() {
+    Map<String, List<EmbeddedConfiguration.TableRow>> table = EmbeddedConfiguration.readTable();
+
+    for (OpenAiCompatiblePreset preset : OpenAiCompatiblePreset.all()) {
+      if (preset.keyRequired()) {
+        assertThat(table.get(preset.name())).as(preset.name()).isNotEmpty();
+      } else {
+        assertThat(table).as("local preset " + preset.name()).doesNotContainKey(preset.name());
+      }
+    }
+    table.forEach((preset, rows) -> {
+      if (!preset.equals("openai")) {
+        assertThat(rows).allSatisfy(r -> assertThat(r.group).startsWith(preset + "/"));
+      }
+    });
+  }
+}
