@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Per-call options that are not part of the OpenAI request: request id, timeouts, upstream headers
- * and free-form attributes for interceptors. Never mutate the client.
+ * Per-call options that are not part of the OpenAI request: request id, caller identity, timeouts,
+ * upstream headers and free-form attributes for interceptors. Never mutate the client.
  *
  * <p>Immutable and thread-safe.
  */
@@ -15,12 +15,14 @@ public final class RequestOptions {
   private static final RequestOptions DEFAULTS = builder().build();
 
   private final String requestId;
+  private final Caller caller;
   private final Timeouts timeouts;
   private final Map<String, String> headers;
   private final Map<String, Object> attributes;
 
   private RequestOptions(Builder b) {
     this.requestId = b.requestId;
+    this.caller = b.caller;
     this.timeouts = b.timeouts;
     this.headers = Map.copyOf(b.headers);
     this.attributes = Map.copyOf(b.attributes);
@@ -38,6 +40,7 @@ public final class RequestOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.requestId = requestId;
+    b.caller = caller;
     b.timeouts = timeouts;
     b.headers.putAll(headers);
     b.attributes.putAll(attributes);
@@ -47,6 +50,11 @@ public final class RequestOptions {
   /** The caller's request id, or null to have one generated. */
   public String requestId() {
     return requestId;
+  }
+
+  /** Who is calling; {@link Caller#anonymous()} when unset, never null. */
+  public Caller caller() {
+    return caller;
   }
 
   /** Timeouts for this call, or null for the deployment's or client's. */
@@ -70,24 +78,26 @@ public final class RequestOptions {
       return false;
     }
     RequestOptions that = (RequestOptions) o;
-    return Objects.equals(requestId, that.requestId) && Objects.equals(timeouts, that.timeouts)
+    return Objects.equals(requestId, that.requestId) && caller.equals(that.caller)
+        && Objects.equals(timeouts, that.timeouts)
         && headers.equals(that.headers) && attributes.equals(that.attributes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requestId, timeouts, headers, attributes);
+    return Objects.hash(requestId, caller, timeouts, headers, attributes);
   }
 
   @Override
   public String toString() {
-    return "RequestOptions{requestId=" + requestId + ", timeouts=" + timeouts + ", headers=" + headers.keySet()
+    return "RequestOptions{requestId=" + requestId + ", caller=" + caller + ", timeouts=" + timeouts + ", headers=" + headers.keySet()
         + ", attributes=" + attributes.keySet() + "}";
   }
 
   /** Builds {@link RequestOptions}. Not thread-safe. */
   public static final class Builder {
     private String requestId;
+    private Caller caller = Caller.anonymous();
     private Timeouts timeouts;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
@@ -100,6 +110,12 @@ public final class RequestOptions {
         throw new IllegalArgumentException("requestId must be 1 to 128 non-blank characters but was '" + requestId + "'");
       }
       this.requestId = requestId;
+      return this;
+    }
+
+    /** Who is calling; default {@link Caller#anonymous()}. */
+    public Builder caller(Caller caller) {
+      this.caller = Objects.requireNonNull(caller, "caller");
       return this;
     }
 
