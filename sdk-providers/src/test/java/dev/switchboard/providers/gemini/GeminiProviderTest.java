@@ -628,6 +628,47 @@ class GeminiProviderTest {
   }
 
   @Test
+  void stream_demandOfOne_deliversOneChunkAtATimeAndCancelReleasesTheConnection() {
+    wm.stubFor(post(urlEqualTo(STREAM)).willReturn(eventStream(GeminiFixtures.TEXT_STREAM)));
+    TestSubscriber<ChatChunk> subscriber = TestSubscriber.withoutDemand();
+    provider.stream(hello(), context).subscribe(subscriber);
+    subscriber.awaitSubscribed();
+    wm.verify(0, anyRequestedFor(anyUrl())); // nothing is sent before the first demand
+
+    subscriber.request(1);
+    assertThat(subscriber.awaitItems(1)).hasSize(1);
+    assertThat(subscriber.items()).hasSize(1);
+    assertThat(subscriber.isTerminated()).isFalse();
+    subscriber.request(1);
+    assertThat(subscriber.awaitItems(2).get(1).text()).isEqualTo(" capital is");
+    subscriber.cancel();
+
+    assertThat(subscriber.isTerminated()).isFalse();
+    subscriber.assertNoViolations();
+    // the @AfterEach leak check proves the cancelled body released its connection
+  }
+
+  @Test
+  void chat_twoCandidates_mapToTwoChoices() throws Exception {
+    String twoCandidates = """
+        {"candidates": [
+          {"content": {"parts": [{"text": "One"}], "role": "model"}, "finishReason": "STOP", "index": 0},
+          {"content": {"parts": [{"text": "Two"}], "role": "model"}, "finishReason": "MAX_TOKENS", "index": 1}
+        ],
+        "usageMetadata": {"promptTokenCount": 4, "candidatesTokenCount": 2, "totalTokenCount": 6}}
+        """;
+    wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(twoCandidates)));
+
+    ChatResponse response = await(provider.chat(hello().toBuilder().n(2).build(), context));
+
+    assertThat(response.choices()).extracting(c -> c.index()).containsExactly(0, 1);
+    assertThat(response.choices()).extracting(c -> c.message().text()).containsExactly("One", "Two");
+    assertThat(response.choices()).extracting(c -> c.finishReason())
+        .containsExactly(FinishReason.STOP, FinishReason.LENGTH);
+    assertThat(response.model()).isEqualTo(MODEL);
+  }
+
+  @Test
   void stream_bodyEndsBeforeFinishReason_failsInsteadOfCompleting() {
     String cut = GeminiFixtures.TEXT_STREAM.substring(0, GeminiFixtures.TEXT_STREAM.indexOf("data:", 10));
     wm.stubFor(post(urlEqualTo(STREAM)).willReturn(eventStream(cut)));
