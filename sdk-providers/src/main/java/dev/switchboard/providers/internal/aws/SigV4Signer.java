@@ -215,7 +215,7 @@ public final class SigV4Signer {
    * Percent-encodes the UTF-8 bytes of {@code text}, keeping only the unreserved characters
    * {@code A-Z a-z 0-9 - _ . ~} (and {@code /} unless {@code encodeSlash}); hex digits upper-case.
    */
-  static String uriEncode(String text, boolean encodeSlash) {
+  public static String uriEncode(String text, boolean encodeSlash) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder(bytes.length + 16);
     for (byte b : bytes) {
