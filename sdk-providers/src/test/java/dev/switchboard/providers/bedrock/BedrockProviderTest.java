@@ -680,6 +680,19 @@ class BedrockProviderTest {
   }
 
   @Test
+  void stream_untranslatableRequest_failsWithInvalidRequestWithoutCallingBedrock() {
+    ChatRequest request = hello().toBuilder().n(3).build();
+
+    TestSubscriber<ChatChunk> subscriber = streamAll(provider, request);
+
+    assertThat(subscriber.items()).isEmpty();
+    assertThat(subscriber.error()).isExactlyInstanceOf(InvalidRequestException.class)
+        .hasMessage("bedrock-main (Bedrock Converse) cannot accept this request: n = 3: Converse returns one choice "
+            + "per call");
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(STREAM_PATH)))).isEmpty();
+  }
+
+  @Test
   void stream_secondSubscriber_isRefusedWithoutASecondCall() {
     wm.stubFor(post(STREAM_PATH).willReturn(eventStream(BedrockFixtures.textStream())));
     var publisher = provider.stream(hello(), context);
