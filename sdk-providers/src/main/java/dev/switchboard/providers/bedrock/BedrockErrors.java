@@ -119,7 +119,8 @@ final class BedrockErrors {
     while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
       e = e.getCause();
     }
-    if (e instanceof InvalidRequestException) { // ours: a request this adapter cannot translate (transports never send one)
+    // Ours: a request this adapter cannot translate (a transport never fails with one).
+    if (e instanceof InvalidRequestException) {
       return (InvalidRequestException) e;
     }
     if (e instanceof IllegalArgumentException) { // the client refused to send it, e.g. a control character in a header

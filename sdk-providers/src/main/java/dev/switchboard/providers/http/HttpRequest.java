@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe; {@link #body()} returns a copy. {@link #toString()} never shows
  * credentials: the values of {@code Authorization}, {@code Proxy-Authorization}, {@code api-key},
- * {@code x-api-key}, {@code x-goog-api-key}, {@code X-Amz-Security-Token} and {@code Cookie} headers, and of {@code key},
+ * {@code x-api-key}, {@code x-goog-api-key}, {@code X-Amz-Security-Token} and {@code Cookie} headers,
+ * and of {@code key},
  * {@code api_key} and {@code api-key} query parameters, print as {@code ****}.
  */
 public final class HttpRequest {

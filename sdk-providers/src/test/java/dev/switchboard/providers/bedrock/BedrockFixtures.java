@@ -105,7 +105,8 @@ final class BedrockFixtures {
     return concat(
         event("messageStart", "{\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW\",\"role\":\"assistant\"}"),
         event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Hello\"},\"p\":\"abcdefghijk\"}"),
-        event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" from\"},\"p\":\"abcdefghijklmnopq\"}"),
+        event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" from\"},"
+            + "\"p\":\"abcdefghijklmnopq\"}"),
         event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" Bedrock!\"},\"p\":\"abcd\"}"),
         event("contentBlockStop", "{\"contentBlockIndex\":0,\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ\"}"),
         event("messageStop", "{\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\",\"stopReason\":\"end_turn\"}"),

@@ -157,7 +157,8 @@ class BedrockProviderFactoryTest {
     assertThatThrownBy(() -> factory.create(config().option("region", "us-east-1")
         .option("access_key_id", "AKID").build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("provider 'bedrock-main' sets option 'access_key_id' without 'secret_access_key'; SigV4 needs both");
+        .hasMessage("provider 'bedrock-main' sets option 'access_key_id' without 'secret_access_key'; "
+            + "SigV4 needs both");
     assertThatThrownBy(() -> factory.create(config().apiKey("k").option("region", "us-east-1")
         .option("access_key_id", "AKID").option("secret_access_key", "s").build()))
         .isInstanceOf(IllegalArgumentException.class)

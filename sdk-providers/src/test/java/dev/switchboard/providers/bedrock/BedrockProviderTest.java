@@ -264,7 +264,8 @@ class BedrockProviderTest {
 
   @Test
   void chat_sessionTokenAndArnModelId_sendsTheTokenAndSignsTheEncodedPath() throws Exception {
-    String arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0";
+    String arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+        + "us.anthropic.claude-3-5-sonnet-20241022-v2:0";
     String path = "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2F"
         + "us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse";
     wm.stubFor(post(urlEqualTo(path)).willReturn(converse(BedrockFixtures.TEXT_RESPONSE)));
@@ -410,7 +411,8 @@ class BedrockProviderTest {
       assertThat(c.message().role()).isEqualTo(Role.ASSISTANT);
       assertThat(c.message().toolCalls()).isEmpty();
     });
-    assertThat(response.usage()).isEqualTo(Usage.builder().promptTokens(12).completionTokens(9).totalTokens(21).build());
+    assertThat(response.usage())
+        .isEqualTo(Usage.builder().promptTokens(12).completionTokens(9).totalTokens(21).build());
     assertThat(response.route()).isNull();
   }
 

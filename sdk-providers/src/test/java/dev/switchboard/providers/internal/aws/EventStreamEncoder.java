@@ -31,7 +31,10 @@ public final class EventStreamEncoder {
     return b.array();
   }
 
-  /** A Bedrock-style event: {@code :event-type}, {@code :content-type application/json}, {@code :message-type event}. */
+  /**
+   * A Bedrock-style event: {@code :event-type}, {@code :content-type application/json},
+   * {@code :message-type event}.
+   */
   public static byte[] event(String eventType, String json) {
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put(":event-type", eventType);
