@@ -10,7 +10,9 @@ import java.util.Optional;
  * The configuration of one upstream account: a name, a provider type, credentials, an optional base
  * URL, and provider-specific options.
  *
- * <p>Immutable and thread-safe. {@link #toString()} never shows the API key.
+ * <p>Immutable and thread-safe. {@link #toString()} never shows the API key, nor the value of an option
+ * whose name contains {@code secret}, {@code token}, {@code password} or {@code key} (e.g. an AWS
+ * {@code secret_access_key} or {@code session_token}).
  *
  * <p>{@link #component(Class)} hands shared infrastructure to a provider without a compile-time
  * dependency of the core on it, e.g. the HTTP transport a gateway wants every provider to use.
@@ -124,7 +126,18 @@ public final class ProviderConfig {
   @Override
   public String toString() {
     return "ProviderConfig{name=" + name + ", type=" + type + ", apiKey=" + (apiKey == null ? "none" : "****")
-        + ", baseUrl=" + baseUrl + ", options=" + options + "}";
+        + ", baseUrl=" + baseUrl + ", options=" + maskedOptions() + "}";
+  }
+
+  // Some providers take credentials as options (e.g. Bedrock's secret_access_key): never print those.
+  private Map<String, String> maskedOptions() {
+    Map<String, String> shown = new java.util.TreeMap<>();
+    options.forEach((name, value) -> {
+      String n = name.toLowerCase(java.util.Locale.ROOT);
+      boolean secret = n.contains("secret") || n.contains("token") || n.contains("password") || n.contains("key");
+      shown.put(name, secret ? "****" : value);
+    });
+    return shown;
   }
 
   private static String requireNonBlank(String value, String field) {

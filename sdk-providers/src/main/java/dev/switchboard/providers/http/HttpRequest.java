@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe; {@link #body()} returns a copy. {@link #toString()} never shows
  * credentials: the values of {@code Authorization}, {@code Proxy-Authorization}, {@code api-key},
- * {@code x-api-key}, {@code x-goog-api-key} and {@code Cookie} headers, and of {@code key},
+ * {@code x-api-key}, {@code x-goog-api-key}, {@code X-Amz-Security-Token} and {@code Cookie} headers,
+ * and of {@code key},
  * {@code api_key} and {@code api-key} query parameters, print as {@code ****}.
  */
 public final class HttpRequest {
@@ -28,7 +29,8 @@ public final class HttpRequest {
   public static final String DEFAULT_CONTENT_TYPE = "application/json";
 
   private static final Set<String> SECRET_HEADERS =
-      Set.of("authorization", "proxy-authorization", "api-key", "x-api-key", "x-goog-api-key", "cookie");
+      Set.of("authorization", "proxy-authorization", "api-key", "x-api-key", "x-goog-api-key", "cookie",
+          "x-amz-security-token");
   // Gemini takes its key as ?key=…; never print it either.
   private static final Pattern SECRET_QUERY_PARAM = Pattern.compile("([?&](?i:key|api_key|api-key)=)[^&#]*");
 

@@ -42,6 +42,18 @@ class HttpRequestTest {
   }
 
   @Test
+  void toString_awsSessionToken_isMasked() {
+    HttpRequest request = HttpRequest.builder()
+        .url("https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse")
+        .header("X-Amz-Date", "20260301T120000Z")
+        .header("X-Amz-Security-Token", "IQoJb3JpZ2luX2VjSecretToken")
+        .build();
+
+    assertThat(request.toString()).isEqualTo("HttpRequest{POST https://bedrock-runtime.us-east-1.amazonaws.com/"
+        + "model/m/converse, headers={X-Amz-Date=20260301T120000Z, X-Amz-Security-Token=****}}");
+  }
+
+  @Test
   void toString_keyQueryParameter_isMasked() {
     HttpRequest request = HttpRequest.builder()
         .method("GET")

@@ -206,6 +206,13 @@ public final class RawHttpServer implements AutoCloseable {
       write("\r\n");
     }
 
+    /** Writes and flushes one chunk of binary data (e.g. event-stream frames) of a chunked body. */
+    public void writeChunk(byte[] bytes) throws IOException {
+      write(Integer.toHexString(bytes.length) + "\r\n");
+      out.write(bytes);
+      write("\r\n");
+    }
+
     /** Ends a chunked body properly. */
     public void endChunks() throws IOException {
       write("0\r\n\r\n");
