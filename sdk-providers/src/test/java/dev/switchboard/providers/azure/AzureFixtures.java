@@ -99,16 +99,16 @@ public final class AzureFixtures {
         ],
         "created": 1727893900,
         "id": "chatcmpl-AE0qAHW3Yd51hG4rUgLmX2B0d1gQx",
-        "model": "gpt-4o-2024-08-06",
+        "model": "o4-mini-2025-04-16",
         "object": "chat.completion",
         "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}],
         "system_fingerprint": "fp_67802d9a6d",
         "usage": {
-          "completion_tokens": 17,
-          "completion_tokens_details": {"reasoning_tokens": 0},
+          "completion_tokens": 81,
+          "completion_tokens_details": {"reasoning_tokens": 64},
           "prompt_tokens": 1536,
           "prompt_tokens_details": {"cached_tokens": 1280},
-          "total_tokens": 1553
+          "total_tokens": 1617
         }
       }
       """;

@@ -281,7 +281,7 @@ class AzureOpenAiProviderTest {
   }
 
   @Test
-  void chat_toolCallCompletion_mapsToolCallsAndCachedTokens() throws Exception {
+  void chat_toolCallCompletion_mapsToolCallsAndCachedAndReasoningTokens() throws Exception {
     wm.stubFor(post(urlEqualTo(CHAT_URL)).willReturn(okJson(AzureFixtures.TOOL_CALL_COMPLETION)));
 
     ChatResponse response = await(provider.chat(hello(), context));
@@ -289,8 +289,8 @@ class AzureOpenAiProviderTest {
     assertThat(response.choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     assertThat(response.toolCalls()).containsExactly(
         ToolCall.function("call_9Xm7N2kQ1vPz", "get_weather", "{\"location\":\"Madrid\"}"));
-    assertThat(response.usage()).isEqualTo(Usage.builder().promptTokens(1536).completionTokens(17).totalTokens(1553)
-        .cachedTokens(1280).build());
+    assertThat(response.usage()).isEqualTo(Usage.builder().promptTokens(1536).completionTokens(81).totalTokens(1617)
+        .cachedTokens(1280).reasoningTokens(64).build());
   }
 
   @Test
@@ -359,6 +359,24 @@ class AzureOpenAiProviderTest {
     assertThat(subscriber.items()).isEmpty();
     assertThat(subscriber.error()).isInstanceOf(ContentPolicyException.class);
     assertThat(((SwitchboardException) subscriber.error()).param()).isEqualTo("prompt");
+  }
+
+  @Test
+  void stream_contentFilterErrorEventMidStream_failsWithContentPolicyAfterTheDeliveredChunks() {
+    String body = AzureFixtures.PROMPT_ANNOTATION
+        + "data: {\"choices\":[{\"delta\":{\"content\":\"Once upon\",\"role\":\"assistant\"},"
+        + "\"finish_reason\":null,\"index\":0}],\"created\":1692913344,\"id\":\"chatcmpl-1\","
+        + "\"model\":\"gpt-4o\",\"object\":\"chat.completion.chunk\"}\n\n"
+        + "data: {\"error\":{\"message\":\"The response was filtered due to the prompt triggering Azure OpenAI's "
+        + "content management policy.\",\"type\":null,\"param\":\"prompt\",\"code\":\"content_filter\","
+        + "\"status\":400}}\n\n";
+    wm.stubFor(post(urlEqualTo(CHAT_URL)).willReturn(eventStream(body)));
+
+    TestSubscriber<ChatChunk> subscriber = streamAll(hello());
+
+    assertThat(subscriber.items()).extracting(ChatChunk::text).containsExactly("Once upon");
+    assertThat(subscriber.error()).isInstanceOf(ContentPolicyException.class)
+        .hasMessageContaining("content management policy");
   }
 
   // ---------------------------------------------------------------- embeddings and models
