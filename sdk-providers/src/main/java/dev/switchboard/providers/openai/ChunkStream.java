@@ -1,6 +1,8 @@
 package dev.switchboard.providers.openai;
 
 import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.internal.json.PlainJson;
+import dev.switchboard.core.internal.json.Problems;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.wire.OpenAiJson;
@@ -9,6 +11,7 @@ import dev.switchboard.providers.http.StreamingHttpResponse;
 import dev.switchboard.providers.internal.flow.Demand;
 import dev.switchboard.providers.internal.sse.SseEvent;
 import dev.switchboard.providers.internal.sse.SsePublisher;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -20,8 +23,9 @@ import java.util.regex.Pattern;
  * {@code text/event-stream} body carries.
  *
  * <p>Nothing is sent before the first demand. Each server-sent event becomes at most one chunk, so
- * the subscriber's demand is passed upstream one to one (events that carry no chunk are replaced by
- * a request for one more): a slow subscriber slows the read of the body. {@code cancel()} cancels
+ * the subscriber's demand is passed upstream one to one (events that carry no chunk, and chunks the
+ * {@link OpenAiDialect#adaptChunk dialect} drops, are replaced by a request for one more): a slow
+ * subscriber slows the read of the body. {@code cancel()} cancels
  * the call before its response arrives and the body subscription after, which closes the
  * connection.
  *
@@ -33,18 +37,23 @@ import java.util.regex.Pattern;
 final class ChunkStream implements Flow.Publisher<ChatChunk> {
 
   private static final String DONE = "[DONE]";
-  // A chunk never has an "error" key; an error event has it at the top (OpenAI) or says "object":"error" (vLLM).
+  // An error event has "error" at the top (OpenAI) or says "object":"error" (vLLM). The pattern is a cheap
+  // pre-check; the top level is then confirmed, because chunks may nest an "error" key (Azure's
+  // content_filter_results report a filter that could not run that way).
   private static final Pattern ERROR_EVENT = Pattern.compile("\"error\"\\s*:|\"object\"\\s*:\\s*\"error\"");
 
   private final HttpTransport transport;
   private final OpenAiProvider.RequestSupplier request;
   private final OpenAiErrors errors;
+  private final OpenAiDialect dialect;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  ChunkStream(HttpTransport transport, OpenAiProvider.RequestSupplier request, OpenAiErrors errors) {
+  ChunkStream(HttpTransport transport, OpenAiProvider.RequestSupplier request, OpenAiErrors errors,
+      OpenAiDialect dialect) {
     this.transport = transport;
     this.request = request;
     this.errors = errors;
+    this.dialect = dialect;
   }
 
   @Override
@@ -280,7 +289,7 @@ final class ChunkStream implements Flow.Publisher<ChatChunk> {
         events.request(1); // read the body to its end so that the connection goes back to the pool
         return;
       }
-      if ("error".equals(event.event()) || ERROR_EVENT.matcher(data).find()) {
+      if ("error".equals(event.event()) || ERROR_EVENT.matcher(data).find() && isErrorAtTopLevel(data)) {
         fail(errors.fromStreamEvent(data));
         return;
       }
@@ -303,7 +312,12 @@ final class ChunkStream implements Flow.Publisher<ChatChunk> {
           finishSeen = true;
         }
       }
-      emitNext(chunk);
+      ChatChunk adapted = dialect.adaptChunk(chunk);
+      if (adapted == null) {
+        events.request(1); // nothing for the subscriber: ask for the event that replaces it
+        return;
+      }
+      emitNext(adapted);
     }
 
     @Override
@@ -360,6 +374,17 @@ final class ChunkStream implements Flow.Publisher<ChatChunk> {
       }
       downstream.onComplete();
     }
+  }
+
+  // Only called when the pre-check matched; text that is not a JSON object is left to the chunk reader to report.
+  private static boolean isErrorAtTopLevel(String data) {
+    Map<String, Object> root;
+    try {
+      root = PlainJson.parseObject(data, Problems.RESPONSE, "the event");
+    } catch (SwitchboardException notAnObject) {
+      return false;
+    }
+    return root.get("error") != null || "error".equals(root.get("object"));
   }
 
   private static final class Refused implements Flow.Subscription {

@@ -6,9 +6,7 @@ import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.wire.ErrorBody;
-import dev.switchboard.core.wire.OpenAiJson;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,11 +24,13 @@ final class OpenAiErrors {
   private final ErrorDetails details;
   private final String apiKey;
   private final Clock clock;
+  private final OpenAiDialect dialect;
 
-  OpenAiErrors(ErrorDetails details, String apiKey, Clock clock) {
+  OpenAiErrors(ErrorDetails details, String apiKey, Clock clock, OpenAiDialect dialect) {
     this.details = details;
     this.apiKey = apiKey;
     this.clock = clock;
+    this.dialect = dialect;
   }
 
   ErrorDetails details() {
@@ -39,11 +39,11 @@ final class OpenAiErrors {
 
   /** A non-2xx answer: status, its headers and its (error) body. */
   SwitchboardException fromStatus(int status, Function<String, String> headers, byte[] body) {
-    ErrorBody error = OpenAiJson.readErrorBody(body);
+    ErrorBody error = dialect.readError(body == null ? new byte[0] : body);
     ErrorDetails d = details.toBuilder()
         .code(error.code())
         .param(error.param())
-        .retryAfter(retryAfter(headers))
+        .retryAfter(dialect.retryAfter(headers, clock))
         .build();
     return UpstreamErrors.fromResponse(status, redact(error.message()), d);
   }
@@ -55,7 +55,7 @@ final class OpenAiErrors {
    * failure.
    */
   SwitchboardException fromStreamEvent(String data) {
-    ErrorBody error = OpenAiJson.readErrorBody(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ErrorBody error = dialect.readError(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     int status = impliedStatus(error);
     String message = "error event in stream: " + redact(error.message());
     ErrorDetails d = details.toBuilder().code(error.code()).param(error.param()).build();
@@ -95,12 +95,6 @@ final class OpenAiErrors {
 
   private String provider() {
     return details.provider() == null ? "upstream" : details.provider();
-  }
-
-  // retry-after-ms is OpenAI's precise form; Retry-After (seconds or an HTTP date) is the standard one.
-  private Duration retryAfter(Function<String, String> headers) {
-    Duration ms = UpstreamErrors.parseRetryAfterMillis(headers.apply("retry-after-ms"));
-    return ms != null ? ms : UpstreamErrors.parseRetryAfter(headers.apply("retry-after"), clock);
   }
 
   private String redact(String text) {

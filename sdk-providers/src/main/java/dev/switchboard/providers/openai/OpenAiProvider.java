@@ -50,6 +50,9 @@ import java.util.function.Function;
  *
  * <p>The API key never appears in a message, log or {@link #toString()}.
  *
+ * <p>Services that speak OpenAI's wire format with other addresses, credentials or error details
+ * (e.g. Azure OpenAI) are reached through the same provider with their {@link OpenAiDialect}.
+ *
  * <p>Thread-safe; create one per upstream account and share it. {@link #close()} closes the
  * transport only if the provider created it.
  */
@@ -63,9 +66,6 @@ public final class OpenAiProvider implements Provider {
   private static final String JSON = "application/json";
   private static final String EVENT_STREAM = "text/event-stream";
   private static final int MAX_CLIENT_REQUEST_ID_LENGTH = 512;
-  // Per-call headers must not swap the account's credentials.
-  private static final Set<String> CREDENTIAL_HEADERS =
-      Set.of("authorization", "openai-organization", "openai-project");
 
   private final String baseUrl;
   private final String apiKey;
@@ -76,6 +76,7 @@ public final class OpenAiProvider implements Provider {
   private final boolean ownsTransport;
   private final String providerName;
   private final Clock clock;
+  private final OpenAiDialect dialect;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OpenAiProvider(Builder b) {
@@ -86,6 +87,7 @@ public final class OpenAiProvider implements Provider {
     this.headers = Map.copyOf(b.headers);
     this.providerName = b.providerName;
     this.clock = b.clock;
+    this.dialect = b.dialect;
     if (b.transport != null) {
       this.transport = b.transport;
       this.ownsTransport = false;
@@ -124,8 +126,8 @@ public final class OpenAiProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     OpenAiErrors errors = errors(context, request.model());
-    return call(() -> post("/chat/completions", OpenAiJson.writeChatRequest(request, false), context, false),
-        errors, OpenAiJson::readChatResponse);
+    return call(() -> post(OpenAiDialect.Operation.CHAT_COMPLETIONS, request.model(),
+        OpenAiJson.writeChatRequest(request, false), context, false), errors, OpenAiJson::readChatResponse);
   }
 
   /**
@@ -140,8 +142,9 @@ public final class OpenAiProvider implements Provider {
     OpenAiErrors errors = errors(context, request.model());
     return new ChunkStream(transport, () -> {
       requireOpen();
-      return post("/chat/completions", OpenAiJson.writeChatRequest(request, true), context, true);
-    }, errors);
+      return post(OpenAiDialect.Operation.CHAT_COMPLETIONS, request.model(), OpenAiJson.writeChatRequest(request, true),
+          context, true);
+    }, errors, dialect);
   }
 
   /**
@@ -154,8 +157,8 @@ public final class OpenAiProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     OpenAiErrors errors = errors(context, request.model());
-    return call(() -> post("/embeddings", OpenAiJson.writeEmbeddingRequest(request), context, false), errors,
-        OpenAiJson::readEmbeddingResponse);
+    return call(() -> post(OpenAiDialect.Operation.EMBEDDINGS, request.model(),
+        OpenAiJson.writeEmbeddingRequest(request), context, false), errors, OpenAiJson::readEmbeddingResponse);
   }
 
   /**
@@ -167,8 +170,9 @@ public final class OpenAiProvider implements Provider {
   public CompletableFuture<List<ModelInfo>> models(CallContext context) {
     Objects.requireNonNull(context, "context");
     OpenAiErrors errors = errors(context, null);
-    return call(() -> headers(HttpRequest.builder().method("GET").url(baseUrl + "/models"), context, false).build(),
-        errors, OpenAiJson::readModelList);
+    return call(() -> headers(HttpRequest.builder().method("GET")
+        .url(dialect.url(baseUrl, OpenAiDialect.Operation.MODELS, null)), context, false).build(),
+        errors, dialect::readModels);
   }
 
   /** Closes the transport if this provider created it; a transport handed in stays open. Idempotent. */
@@ -185,7 +189,9 @@ public final class OpenAiProvider implements Provider {
     return "OpenAiProvider{name=" + providerName + ", baseUrl=" + baseUrl
         + ", apiKey=" + (apiKey == null ? "none" : "****")
         + (organization == null ? "" : ", organization=" + organization)
-        + (project == null ? "" : ", project=" + project) + ", transport=" + (ownsTransport ? "own" : "shared") + "}";
+        + (project == null ? "" : ", project=" + project)
+        + (dialect == OpenAiDialect.OPENAI ? "" : ", dialect=" + dialect)
+        + ", transport=" + (ownsTransport ? "own" : "shared") + "}";
   }
 
   // ---- internals
@@ -245,18 +251,17 @@ public final class OpenAiProvider implements Provider {
         .model(model)
         .requestId(context.requestId())
         .build();
-    return new OpenAiErrors(details, apiKey, clock);
+    return new OpenAiErrors(details, apiKey, clock, dialect);
   }
 
-  private HttpRequest post(String path, byte[] body, CallContext context, boolean stream) {
-    return headers(HttpRequest.builder().method("POST").url(baseUrl + path).body(body).contentType(JSON), context,
-        stream).build();
+  private HttpRequest post(OpenAiDialect.Operation operation, String model, byte[] body, CallContext context,
+      boolean stream) {
+    return headers(HttpRequest.builder().method("POST").url(dialect.url(baseUrl, operation, model)).body(body)
+        .contentType(JSON), context, stream).build();
   }
 
   private HttpRequest.Builder headers(HttpRequest.Builder b, CallContext context, boolean stream) {
-    if (apiKey != null) {
-      b.header("Authorization", "Bearer " + apiKey);
-    }
+    dialect.credentialHeaders(apiKey).forEach(b::header);
     if (organization != null) {
       b.header("OpenAI-Organization", organization);
     }
@@ -268,8 +273,9 @@ public final class OpenAiProvider implements Provider {
       b.header("X-Client-Request-Id", context.requestId());
     }
     headers.forEach(b::header); // the account's own headers may replace any of the above
+    Set<String> credentials = dialect.protectedHeaders(); // per-call headers must not swap the account's credentials
     context.headers().forEach((name, value) -> {
-      if (!CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      if (!credentials.contains(name.toLowerCase(Locale.ROOT))) {
         b.header(name, value);
       }
     });
@@ -301,6 +307,7 @@ public final class OpenAiProvider implements Provider {
     private Duration connectTimeout;
     private String providerName = DEFAULT_PROVIDER_NAME;
     private Clock clock = Clock.systemUTC();
+    private OpenAiDialect dialect = OpenAiDialect.OPENAI;
 
     private Builder() {}
 
@@ -419,6 +426,17 @@ public final class OpenAiProvider implements Provider {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How the upstream differs from OpenAI's API (addresses, credentials, error details), default
+     * {@link OpenAiDialect#OPENAI}. For adapters of services that speak OpenAI's wire format.
+     *
+     * @throws NullPointerException if {@code dialect} is null
+     */
+    public Builder dialect(OpenAiDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
