@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
 
 /**
  * What the gateway serves when it starts without a configuration file: one provider account per
- * OpenAI-compatible preset whose API key variable is set, with the model groups the resource table
+ * provider type whose API key variable is set (every OpenAI-compatible preset that needs a key, and
+ * {@code anthropic}, {@code gemini}, {@code cohere}), with the model groups the resource table
  * {@value #TABLE} lists for it, plus the offline {@link DemoProvider} as group {@value DemoProvider#GROUP}.
+ * Azure OpenAI, Vertex AI and Bedrock need more than a key (an endpoint, a project, a region) and
+ * are enabled only through configuration.
  *
  * <p>Presets that work without a key (local servers such as Ollama, vLLM, LM Studio) are not
  * enabled this way: nothing in the environment says that such a server is running.
@@ -33,6 +36,12 @@ public final class EmbeddedConfiguration {
 
   /** The resource, beside this class, listing preset, model group and upstream model per line. */
   public static final String TABLE = "embedded-models.tsv";
+
+  /** Provider types with their own API (not OpenAI-compatible presets) and the variable their key is read from. */
+  static final Map<String, String> NATIVE_KEY_VARIABLES = Map.of(
+      "anthropic", "ANTHROPIC_API_KEY",
+      "gemini", "GEMINI_API_KEY",
+      "cohere", "COHERE_API_KEY");
 
   private final List<Enabled> enabled;
 
@@ -49,25 +58,36 @@ public final class EmbeddedConfiguration {
     Objects.requireNonNull(environment, "environment");
     Map<String, List<TableRow>> table = readTable();
     List<Enabled> enabled = new ArrayList<>();
-    for (OpenAiCompatiblePreset preset : OpenAiCompatiblePreset.all()) {
-      String variable = preset.apiKeyVariable();
-      if (!preset.keyRequired() || variable == null) {
+    for (Map.Entry<String, List<TableRow>> entry : table.entrySet()) {
+      String type = entry.getKey();
+      String variable = keyVariable(type);
+      String key = variable == null ? null : environment.get(variable);
+      if (key == null || key.isBlank()) {
         continue;
       }
-      String key = environment.get(variable);
-      List<TableRow> rows = table.getOrDefault(preset.name(), List.of());
-      if (key == null || key.isBlank() || rows.isEmpty()) {
-        continue;
-      }
-      ProviderConfig config = ProviderConfig.builder().name(preset.name()).type(preset.name()).apiKey(key.strip())
-          .build();
+      ProviderConfig config = ProviderConfig.builder().name(type).type(type).apiKey(key.strip()).build();
       List<ModelGroup> groups = new ArrayList<>();
-      for (TableRow row : rows) {
-        groups.add(ModelGroup.builder(row.group).deployment(preset.name(), row.upstreamModel).build());
+      for (TableRow row : entry.getValue()) {
+        groups.add(ModelGroup.builder(row.group).deployment(type, row.upstreamModel).build());
       }
       enabled.add(new Enabled(config, variable, groups));
     }
     return new EmbeddedConfiguration(enabled);
+  }
+
+  /**
+   * The variable a type's key is read from, or null when the type is not enabled by a key alone
+   * (local servers that need no key, or types that need more configuration).
+   */
+  static String keyVariable(String type) {
+    String native_ = NATIVE_KEY_VARIABLES.get(type);
+    if (native_ != null) {
+      return native_;
+    }
+    return OpenAiCompatiblePreset.named(type)
+        .filter(p -> p.keyRequired() && p.apiKeyVariable() != null)
+        .map(OpenAiCompatiblePreset::apiKeyVariable)
+        .orElse(null);
   }
 
   /** The provider accounts enabled from the environment, without the demo; never null. */
@@ -126,12 +146,12 @@ public final class EmbeddedConfiguration {
         }
         String[] columns = text.split("\\s+");
         if (columns.length != 3) {
-          throw new IllegalStateException(TABLE + " line " + number + " must have 3 columns (preset, model group, "
-              + "upstream model) but has " + columns.length);
+          throw new IllegalStateException(TABLE + " line " + number + " must have 3 columns (provider type, model "
+              + "group, upstream model) but has " + columns.length);
         }
-        if (OpenAiCompatiblePreset.named(columns[0]).isEmpty()) {
-          throw new IllegalStateException(TABLE + " line " + number + " names preset '" + columns[0]
-              + "', which is not one of OpenAiCompatiblePreset.all()");
+        if (keyVariable(columns[0]) == null) {
+          throw new IllegalStateException(TABLE + " line " + number + " names provider type '" + columns[0]
+              + "', which is neither a keyed OpenAI-compatible preset nor one of " + NATIVE_KEY_VARIABLES.keySet());
         }
         table.computeIfAbsent(columns[0], k -> new ArrayList<>()).add(new TableRow(columns[1], columns[2]));
       }

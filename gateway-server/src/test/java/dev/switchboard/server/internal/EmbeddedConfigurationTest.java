@@ -39,6 +39,20 @@ class EmbeddedConfigurationTest {
   }
 
   @Test
+  void fromEnvironment_anthropicGeminiCohereKeys_enableTheirNativeProvidersWithPrefixedGroups() {
+    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(Map.of(
+        "ANTHROPIC_API_KEY", "sk-ant-1", "GEMINI_API_KEY", "g-1", "COHERE_API_KEY", "co-1",
+        "AZURE_OPENAI_API_KEY", "az-1"));
+
+    assertThat(configuration.providers()).extracting(ProviderConfig::type)
+        .containsExactlyInAnyOrder("anthropic", "gemini", "cohere"); // azure needs an endpoint too
+    assertThat(configuration.modelGroups()).extracting(ModelGroup::name)
+        .contains("anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash", "cohere/command-a-03-2025");
+    assertThat(configuration.summary()).contains("anthropic (key from ANTHROPIC_API_KEY)")
+        .doesNotContain("sk-ant-1", "g-1", "co-1");
+  }
+
+  @Test
   void fromEnvironment_blankKey_isIgnored() {
     assertThat(EmbeddedConfiguration.fromEnvironment(Map.of("GROQ_API_KEY", "  ")).providers()).isEmpty();
   }
