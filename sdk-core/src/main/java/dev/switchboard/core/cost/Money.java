@@ -105,6 +105,6 @@ public final class Money implements Comparable<Money> {
   /** E.g. {@code "$0.000123450"}: dollars with nine decimal places. */
   @Override
   public String toString() {
-    return nanos < 0 ? "-$" + amount().negate() : "$" + amount();
+    return nanos < 0 ? "-$" + amount().negate().toPlainString() : "$" + amount().toPlainString();
   }
 }
