@@ -12,8 +12,8 @@ import java.util.Objects;
  * passed validation, whether it succeeded, failed or was cancelled.
  *
  * <p>Streams take their usage from the upstream's final chunk. A stream that ended without one (the
- * caller cancelled it, or it failed after chunks had arrived) is recorded with
- * {@link #estimated()} set: prompt tokens estimated from the request text, completion tokens from the
+ * caller cancelled it, or it failed after chunks had arrived), and an answer from an upstream that
+ * reports no usage, are recorded with {@link #estimated()} set: prompt tokens estimated from the request text, completion tokens from the
  * text received, at one token per four characters (rounded up) plus three tokens per message and
  * three for the reply, the rule of thumb OpenAI documents for English text. Responses served from
  * Switchboard's cache record no tokens and {@link Cost#ZERO}.

@@ -251,6 +251,20 @@ class UsageRecordingTest {
   }
 
   @Test
+  void chat_upstreamReportsNoUsage_tokensEstimatedAndFlagged() {
+    a.thenChat((r, c) -> CompletableFuture.completedFuture(FakeProvider.response(r.model(), "Twelve chars").toBuilder()
+        .usage(null).build()));
+    switchboard = builder().build();
+
+    switchboard.chatBlocking(request());
+
+    UsageRecord r = events.only();
+    assertThat(r.estimated()).isTrue();
+    // prompt "hi": 1 + 3 + 3 = 7; completion "Twelve chars": 12 chars = 3 tokens
+    assertThat(r.usage()).isEqualTo(Usage.of(7, 3));
+  }
+
+  @Test
   void chat_upstreamFails_recordedAsErrorWithoutTokens() {
     a.thenFail(new UpstreamException("bad", ErrorDetails.builder().upstreamStatus(400).build()));
     switchboard = Switchboard.builder().provider("a", a).clock(clock).listener(events).retryPolicy(RetryPolicy.none())

@@ -2,6 +2,8 @@ package dev.switchboard.core.internal.cost;
 
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
@@ -50,6 +52,27 @@ final class TokenEstimator {
     for (ChunkChoice c : chunk.choices()) {
       chars += length(c.delta().content()) + length(c.delta().refusal());
       for (ToolCallDelta t : c.delta().toolCalls()) {
+        chars += length(t.name()) + length(t.arguments());
+      }
+    }
+    return chars;
+  }
+
+  /** Characters of generated text in a response: every choice's content, refusal and tool calls. */
+  static long completionChars(ChatResponse response) {
+    long chars = 0;
+    for (Choice c : response.choices()) {
+      Message m = c.message();
+      if (m == null) {
+        continue;
+      }
+      for (ContentPart p : m.content()) {
+        if (p.isText() && p.text() != null) {
+          chars += p.text().length();
+        }
+      }
+      chars += length(m.refusal());
+      for (ToolCall t : m.toolCalls()) {
         chars += length(t.name()) + length(t.arguments());
       }
     }

@@ -36,7 +36,13 @@ final class UsageInterceptor implements Interceptor {
     result.whenComplete((response, error) -> {
       UsageRecord.Builder draft = runtime.draft(chain.requestId(), chain.options(), request.user(), request.model(),
           false, start, error);
-      runtime.record(draft, response == null ? null : response.route(), response == null ? null : response.usage());
+      Usage used = response == null ? null : response.usage();
+      if (response != null && used == null && response.route() != null && response.route().deployment() != null) {
+        // an upstream that reports no usage still charged for the call
+        used = Usage.of(TokenEstimator.promptTokens(request), TokenEstimator.tokens(TokenEstimator.completionChars(response)));
+        draft.estimated(true);
+      }
+      runtime.record(draft, response == null ? null : response.route(), used);
       if (error != null) {
         out.completeExceptionally(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error);
