@@ -126,7 +126,16 @@ final class UsageRecorder implements AutoCloseable {
         write(batch);
         batch.clear();
       } catch (InterruptedException e) {
-        if (queue.isEmpty()) {
+        if (closed) { // close() gave up waiting: what is left is dropped, counted, and no longer pending
+          List<UsageRecord> rest = new ArrayList<>(batch);
+          queue.drainTo(rest);
+          synchronized (pending.lock()) {
+            pending.removeAll(rest);
+          }
+          if (!rest.isEmpty()) {
+            dropped(rest.size(), "closed");
+            markDone(rest.size());
+          }
           return;
         }
       } catch (RuntimeException | Error e) { // the writer must outlive any bug in a ledger, sink or listener
