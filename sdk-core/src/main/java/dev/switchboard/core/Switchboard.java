@@ -1,6 +1,13 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.CostTracker;
+import dev.switchboard.core.cost.InMemoryUsageLedger;
+import dev.switchboard.core.cost.PriceCatalog;
+import dev.switchboard.core.cost.UsageLedger;
+import dev.switchboard.core.cost.UsageSink;
 import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.internal.cost.CostRuntime;
 import dev.switchboard.core.internal.engine.CompositeListener;
 import dev.switchboard.core.internal.engine.Engine;
 import dev.switchboard.core.internal.engine.MicrometerListener;
@@ -134,13 +141,24 @@ public final class Switchboard implements AutoCloseable {
     return engine.embed(Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
   }
 
+  /**
+   * Spend and token queries over the usage ledger, provider cost comparison, and the price each
+   * deployment is charged at. Every call is recorded (asynchronously) whether or not anything is
+   * configured; by default into an in-memory ledger.
+   */
+  public CostTracker costs() {
+    return engine.costs();
+  }
+
   /** The configured model groups, the models callers may name; no upstream call is made. */
   public List<ModelInfo> models() {
     return engine.models();
   }
 
   /**
-   * Stops the scheduler and closes the providers this client created from {@link ProviderConfig}s.
+   * Writes the buffered usage records to the ledger and sinks (waiting up to ten seconds), stops the
+   * scheduler and closes the providers this client created from {@link ProviderConfig}s. Ledgers and
+   * sinks handed to the builder are flushed but stay open: their owner closes them.
    * Provider instances handed to {@link Builder#provider(String, Provider)} stay open: their owner
    * closes them. Calls still in flight may fail.
    */
@@ -184,6 +202,11 @@ public final class Switchboard implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Supplier<String> requestIds = Builder::randomRequestId;
     private ClassLoader classLoader;
+    private PriceCatalog priceCatalog;
+    private UsageLedger usageLedger;
+    private final List<UsageSink> usageSinks = new ArrayList<>();
+    private final List<Budget> budgets = new ArrayList<>();
+    private int usageBufferSize = CostRuntime.DEFAULT_BUFFER;
 
     private Builder() {}
 
@@ -293,6 +316,50 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
+     * The prices calls are charged at. Default: {@link PriceCatalog#builtIn()}. Extend it with
+     * {@code PriceCatalog.builtIn().toBuilder().add(...).build()}; a price set on a deployment wins.
+     */
+    public Builder priceCatalog(PriceCatalog catalog) {
+      this.priceCatalog = Objects.requireNonNull(catalog, "priceCatalog");
+      return this;
+    }
+
+    /**
+     * Where usage is aggregated and budgets read spend. Default: an {@link InMemoryUsageLedger} on
+     * this client's clock. The caller owns the ledger.
+     */
+    public Builder usageLedger(UsageLedger ledger) {
+      this.usageLedger = Objects.requireNonNull(ledger, "usageLedger");
+      return this;
+    }
+
+    /** Adds a sink that receives every raw usage record. The caller owns (and closes) it. */
+    public Builder usageSink(UsageSink sink) {
+      usageSinks.add(Objects.requireNonNull(sink, "usageSink"));
+      return this;
+    }
+
+    /** Adds a spending budget; see {@link Budget} for how it is checked and how far spend can overshoot. */
+    public Builder budget(Budget budget) {
+      budgets.add(Objects.requireNonNull(budget, "budget"));
+      return this;
+    }
+
+    /**
+     * How many usage records may wait to be written before new ones are dropped (and counted). Default
+     * 10,000.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder usageBufferSize(int records) {
+      if (records < 1) {
+        throw new IllegalArgumentException("usageBufferSize must be >= 1 but was " + records);
+      }
+      this.usageBufferSize = records;
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException naming the problem when no model group is configured, a
      *     deployment names an unknown provider, a fallback group does not exist, or no
      *     {@link ProviderFactory} handles a configured provider type
@@ -348,8 +415,21 @@ public final class Switchboard implements AutoCloseable {
       if (meterRegistry != null) {
         all.add(new MicrometerListener(meterRegistry));
       }
+      CompositeListener listener = new CompositeListener(all);
+      Map<String, String> providerTypes = new LinkedHashMap<>();
+      providerConfigs.forEach(c -> providerTypes.put(c.name(), c.type()));
+      CostRuntime cost;
+      try {
+        cost = new CostRuntime(List.copyOf(groups.values()), providerTypes,
+            priceCatalog != null ? priceCatalog : PriceCatalog.builtIn(),
+            usageLedger != null ? usageLedger : InMemoryUsageLedger.create(clock, InMemoryUsageLedger.DEFAULT_DEDUP_WINDOW),
+            usageSinks, budgets, usageBufferSize, listener, clock);
+      } catch (RuntimeException e) {
+        owned.forEach(Provider::close);
+        throw e;
+      }
       return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
-          new CompositeListener(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
+          listener, retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, cost));
     }
 
     @SuppressWarnings("unchecked")

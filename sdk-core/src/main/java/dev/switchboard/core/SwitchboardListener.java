@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.BudgetAlert;
+import dev.switchboard.core.cost.UsageRecord;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.routing.CircuitState;
@@ -60,4 +63,20 @@ public abstract class SwitchboardListener {
 
   /** A deployment's circuit breaker changed state. */
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {}
+
+  /**
+   * A call's usage record was made (before it is written to the ledger, which happens
+   * asynchronously). {@code record.cost()} is {@link dev.switchboard.core.cost.Cost#UNKNOWN} when the
+   * model has no price.
+   */
+  public void usageRecorded(UsageRecord record) {}
+
+  /** {@code count} usage records were dropped because the write buffer was full or a sink failed. */
+  public void usageDropped(int count, String reason) {}
+
+  /** A budget's spend reached an alert threshold; once per threshold, period and subject. */
+  public void budgetAlert(BudgetAlert alert) {}
+
+  /** A budget at its limit sent call {@code requestId} from {@code fromGroup} to {@code toGroup}. */
+  public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {}
 }

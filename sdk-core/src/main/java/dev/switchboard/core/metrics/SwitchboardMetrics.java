@@ -31,6 +31,16 @@ public final class SwitchboardMetrics {
   public static final String DEPLOYMENT_IN_FLIGHT = "switchboard.deployment.in.flight";
   /** Gauge: 1 for a deployment's current breaker state, 0 for the others. Tags: provider, deployment, state. */
   public static final String CIRCUIT_STATE = "switchboard.circuit.state";
+  /** Counter: dollars spent on calls with a known price (approximate: a double; the ledger is exact). Tags: group, provider, deployment. */
+  public static final String COST = "switchboard.cost";
+  /** Counter: calls that used tokens on a model without a price (cost recorded as unknown). Tags: group, provider, deployment. */
+  public static final String COST_UNKNOWN = "switchboard.cost.unknown";
+  /** Counter: usage records dropped (write buffer full, sink failure). Tags: reason. */
+  public static final String USAGE_DROPPED = "switchboard.usage.dropped";
+  /** Counter: budget alerts raised. Tags: scope (key, user, team), period (day, month, total), threshold. */
+  public static final String BUDGET_ALERTS = "switchboard.budget.alerts";
+  /** Counter: calls a budget at its limit sent to a cheaper group. Tags: group (from), scope, period. */
+  public static final String BUDGET_DOWNGRADES = "switchboard.budget.downgrades";
 
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
@@ -42,6 +52,9 @@ public final class SwitchboardMetrics {
   public static final String TAG_KIND = "kind";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STATE = "state";
+  public static final String TAG_SCOPE = "scope";
+  public static final String TAG_PERIOD = "period";
+  public static final String TAG_THRESHOLD = "threshold";
 
   /** The outcome tag value of a successful call. */
   public static final String OUTCOME_SUCCESS = "success";

@@ -20,6 +20,8 @@ public final class RouteInfo {
   private final int attempts;
   private final int fallbacks;
   private final String cache;
+  private final String group;
+  private final String downgradedFrom;
 
   private RouteInfo(Builder b) {
     this.provider = b.provider;
@@ -28,6 +30,8 @@ public final class RouteInfo {
     this.attempts = b.attempts;
     this.fallbacks = b.fallbacks;
     this.cache = b.cache == null ? CACHE_NONE : b.cache;
+    this.group = b.group;
+    this.downgradedFrom = b.downgradedFrom;
   }
 
   /** A new builder: no provider, 0 attempts, 0 fallbacks, cache {@code "none"}. */
@@ -38,7 +42,7 @@ public final class RouteInfo {
   /** A builder holding these fields. */
   public Builder toBuilder() {
     return new Builder().provider(provider).deployment(deployment).upstreamModel(upstreamModel).attempts(attempts)
-        .fallbacks(fallbacks).cache(cache);
+        .fallbacks(fallbacks).cache(cache).group(group).downgradedFrom(downgradedFrom);
   }
 
   /** The provider account name that answered, or null (e.g. a cache hit). */
@@ -71,6 +75,16 @@ public final class RouteInfo {
     return cache;
   }
 
+  /** The model group that answered (after a group fallback or a budget downgrade, the group moved to), or null. */
+  public String group() {
+    return group;
+  }
+
+  /** The model group the caller asked for when a budget downgraded the call to {@link #group()}, or null. */
+  public String downgradedFrom() {
+    return downgradedFrom;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -82,19 +96,20 @@ public final class RouteInfo {
     RouteInfo that = (RouteInfo) o;
     return attempts == that.attempts && fallbacks == that.fallbacks && Objects.equals(provider, that.provider)
         && Objects.equals(deployment, that.deployment) && Objects.equals(upstreamModel, that.upstreamModel)
-        && cache.equals(that.cache);
+        && cache.equals(that.cache) && Objects.equals(group, that.group)
+        && Objects.equals(downgradedFrom, that.downgradedFrom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(provider, deployment, upstreamModel, attempts, fallbacks, cache);
+    return Objects.hash(provider, deployment, upstreamModel, attempts, fallbacks, cache, group, downgradedFrom);
   }
 
   @Override
   public String toString() {
     return new Describe("RouteInfo").add("provider", provider).add("deployment", deployment)
         .add("upstreamModel", upstreamModel).add("attempts", attempts).add("fallbacks", fallbacks).add("cache", cache)
-        .toString();
+        .add("group", group).add("downgradedFrom", downgradedFrom).toString();
   }
 
   /** Builds a {@link RouteInfo}. Not thread-safe. */
@@ -105,6 +120,8 @@ public final class RouteInfo {
     private int attempts;
     private int fallbacks;
     private String cache = CACHE_NONE;
+    private String group;
+    private String downgradedFrom;
 
     private Builder() {}
 
@@ -147,6 +164,18 @@ public final class RouteInfo {
     /** The cache outcome; null restores {@code "none"}. */
     public Builder cache(String cache) {
       this.cache = cache;
+      return this;
+    }
+
+    /** The model group that answered. */
+    public Builder group(String group) {
+      this.group = group;
+      return this;
+    }
+
+    /** The group asked for, when a budget downgraded the call. */
+    public Builder downgradedFrom(String group) {
+      this.downgradedFrom = group;
       return this;
     }
 

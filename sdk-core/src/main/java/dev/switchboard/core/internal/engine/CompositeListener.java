@@ -1,6 +1,9 @@
 package dev.switchboard.core.internal.engine;
 
 import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.BudgetAlert;
+import dev.switchboard.core.cost.UsageRecord;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.routing.CircuitState;
@@ -84,5 +87,25 @@ public final class CompositeListener extends SwitchboardListener {
   @Override
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
     each("circuitStateChanged", l -> l.circuitStateChanged(deployment, from, to));
+  }
+
+  @Override
+  public void usageRecorded(UsageRecord record) {
+    each("usageRecorded", l -> l.usageRecorded(record));
+  }
+
+  @Override
+  public void usageDropped(int count, String reason) {
+    each("usageDropped", l -> l.usageDropped(count, reason));
+  }
+
+  @Override
+  public void budgetAlert(BudgetAlert alert) {
+    each("budgetAlert", l -> l.budgetAlert(alert));
+  }
+
+  @Override
+  public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {
+    each("budgetDowngrade", l -> l.budgetDowngrade(requestId, budget, subject, fromGroup, toGroup));
   }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.cost.CostTracker;
 import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.InvalidRequestException;
@@ -12,6 +13,7 @@ import dev.switchboard.core.error.ModelNotFoundException;
 import dev.switchboard.core.error.RateLimitedException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
+import dev.switchboard.core.internal.cost.CostRuntime;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -58,6 +60,7 @@ public final class Engine implements AutoCloseable {
   private final Collection<Provider> ownedProviders;
   private final Supplier<String> requestIds;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final CostRuntime cost;
 
   /**
    * @param providers provider instances by account name
@@ -66,13 +69,22 @@ public final class Engine implements AutoCloseable {
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
-      Supplier<String> requestIds) {
+      Supplier<String> requestIds, CostRuntime cost) {
     this.listener = listener;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
     this.clock = clock;
-    this.interceptors = List.copyOf(interceptors);
+    this.cost = cost;
+    // Built-in interceptors in DESIGN.md's order, then the embedder's. Usage recording comes first so that
+    // it sees every outcome, refusals included.
+    List<Interceptor> chain = new ArrayList<>();
+    chain.add(cost.usageInterceptor());
+    if (cost.budgetInterceptor() != null) {
+      chain.add(cost.budgetInterceptor());
+    }
+    chain.addAll(interceptors);
+    this.interceptors = List.copyOf(chain);
     this.ownedProviders = List.copyOf(ownedProviders);
     this.requestIds = requestIds;
 
@@ -176,7 +188,15 @@ public final class Engine implements AutoCloseable {
     result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
         Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
         response == null ? null : response.usage(), unwrap(error)));
+    if (invalid == null) {
+      result.whenComplete((response, error) -> cost.embeddingEnd(requestId, options, request, start, response, error));
+    }
     return result;
+  }
+
+  /** Spend queries and prices. */
+  public CostTracker costs() {
+    return cost;
   }
 
   /** The configured model groups, as OpenAI's model list shows them. */
@@ -322,6 +342,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    cost.close(); // first: flush the usage of calls that ended
     scheduler.shutdownNow();
     for (Provider p : ownedProviders) {
       try {

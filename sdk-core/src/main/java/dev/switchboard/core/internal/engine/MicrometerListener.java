@@ -3,6 +3,9 @@ package dev.switchboard.core.internal.engine;
 import static dev.switchboard.core.metrics.SwitchboardMetrics.*;
 
 import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.BudgetAlert;
+import dev.switchboard.core.cost.UsageRecord;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
@@ -97,6 +100,45 @@ public final class MicrometerListener extends SwitchboardListener {
   @Override
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
     gauges(deployment).state.set(to);
+  }
+
+  @Override
+  public void usageRecorded(UsageRecord record) {
+    if (record.deployment() == null) {
+      return; // nothing reached an upstream: no spend to count
+    }
+    String group = record.modelGroup() == null ? "unknown" : record.modelGroup();
+    if (record.cost().isKnown()) {
+      if (!record.cost().money().isZero()) {
+        counter(COST, TAG_GROUP, group, TAG_PROVIDER, record.provider(), TAG_DEPLOYMENT, record.deployment())
+            .increment(record.cost().money().amount().doubleValue());
+      }
+    } else {
+      counter(COST_UNKNOWN, TAG_GROUP, group, TAG_PROVIDER, record.provider(), TAG_DEPLOYMENT, record.deployment())
+          .increment();
+    }
+  }
+
+  @Override
+  public void usageDropped(int count, String reason) {
+    counter(USAGE_DROPPED, TAG_REASON, reason).increment(count);
+  }
+
+  @Override
+  public void budgetAlert(BudgetAlert alert) {
+    counter(BUDGET_ALERTS, TAG_SCOPE, lower(alert.budget().scope().name()), TAG_PERIOD,
+        lower(alert.budget().period().name()), TAG_THRESHOLD, alert.threshold().stripTrailingZeros().toPlainString())
+        .increment();
+  }
+
+  @Override
+  public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {
+    counter(BUDGET_DOWNGRADES, TAG_GROUP, fromGroup, TAG_SCOPE, lower(budget.scope().name()), TAG_PERIOD,
+        lower(budget.period().name())).increment();
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String outcome(Throwable error) {

@@ -80,6 +80,7 @@ abstract class RoutedCall {
         .upstreamModel(d.deployment.model())
         .attempts(attemptsMade)
         .fallbacks(fallbacks)
+        .group(group.name())
         .build();
   }
 

@@ -1,0 +1,153 @@
+package dev.switchboard.core.cost;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link UsageLedger} in this JVM: the default when no shared store is configured. Totals are
+ * exact and per-instance; they are lost when the process stops.
+ *
+ * <p>Record ids are remembered for a dedup window ({@link #DEFAULT_DEDUP_WINDOW}) and forgotten
+ * after it, which bounds memory to the ids of that window. Aggregates are kept for as long as the
+ * ledger lives: their number grows with keys, users, teams and models times days, not with calls.
+ * Thread-safe; writes to one record's aggregates are made under one lock, so readers never see a
+ * record half applied.
+ */
+public final class InMemoryUsageLedger implements UsageLedger {
+
+  /** How long a record id is remembered to drop a duplicate write. */
+  public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
+
+  private final Clock clock;
+  private final long dedupMillis;
+  private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+  // dimension + '\0' + bucket -> value -> totals; replaced, never mutated, under 'lock'
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, UsageTotals>> aggregates = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private volatile long nextPrune;
+
+  private InMemoryUsageLedger(Clock clock, Duration dedupWindow) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(dedupWindow, "dedupWindow");
+    if (dedupWindow.isNegative() || dedupWindow.isZero()) {
+      throw new IllegalArgumentException("dedupWindow must be positive but was " + dedupWindow);
+    }
+    this.dedupMillis = dedupWindow.toMillis();
+  }
+
+  /** A ledger on the system UTC clock with the default dedup window. */
+  public static InMemoryUsageLedger create() {
+    return new InMemoryUsageLedger(Clock.systemUTC(), DEFAULT_DEDUP_WINDOW);
+  }
+
+  /**
+   * @param clock decides when remembered ids and claims expire
+   * @throws IllegalArgumentException if {@code dedupWindow} is not positive
+   */
+  public static InMemoryUsageLedger create(Clock clock, Duration dedupWindow) {
+    return new InMemoryUsageLedger(clock, dedupWindow);
+  }
+
+  @Override
+  public CompletableFuture<Void> record(List<UsageRecord> records) {
+    long now = clock.millis();
+    pruneIfDue(now);
+    for (UsageRecord r : records) {
+      if (seen.putIfAbsent(r.id(), now + dedupMillis) != null) {
+        continue; // already applied: a retried write
+      }
+      UsageTotals add = UsageTotals.of(r);
+      LocalDate day = LocalDate.ofInstant(r.time(), ZoneOffset.UTC);
+      synchronized (lock) {
+        for (UsageDimension d : UsageDimension.values()) {
+          String value = d.valueOf(r);
+          if (value == null) {
+            continue;
+          }
+          for (SpendPeriod p : SpendPeriod.values()) {
+            aggregates.computeIfAbsent(d.name() + '\u0000' + p.bucket(day), k -> new ConcurrentHashMap<>())
+                .merge(value, add, UsageTotals::plus);
+          }
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Map<SpendKey, UsageTotals>> totals(Collection<SpendKey> keys) {
+    Map<SpendKey, UsageTotals> out = new LinkedHashMap<>();
+    synchronized (lock) {
+      for (SpendKey k : keys) {
+        Map<String, UsageTotals> bucket = aggregates.get(k.dimension().name() + '\u0000' + k.bucket());
+        UsageTotals t = bucket == null ? null : bucket.get(k.value());
+        out.put(k, t == null ? UsageTotals.ZERO : t);
+      }
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public CompletableFuture<Map<String, UsageTotals>> totalsByValue(UsageDimension dimension, LocalDate from,
+      LocalDate to) {
+    Objects.requireNonNull(dimension, "dimension");
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("'to' (" + to + ") is before 'from' (" + from + ")");
+    }
+    Map<String, UsageTotals> out = new LinkedHashMap<>();
+    synchronized (lock) {
+      for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        Map<String, UsageTotals> bucket = aggregates.get(dimension.name() + '\u0000' + SpendPeriod.DAY.bucket(d));
+        if (bucket != null) {
+          bucket.forEach((value, t) -> out.merge(value, t, UsageTotals::plus));
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> claimOnce(String marker, Instant expiresAt) {
+    long now = clock.millis();
+    long expiry = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+    boolean[] first = new boolean[1];
+    claims.compute(marker, (k, old) -> {
+      if (old == null || old <= now) {
+        first[0] = true;
+        return expiry;
+      }
+      return old;
+    });
+    return CompletableFuture.completedFuture(first[0]);
+  }
+
+  private void pruneIfDue(long now) {
+    if (now < nextPrune) {
+      return;
+    }
+    nextPrune = now + Math.max(1000, dedupMillis / 4);
+    for (Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
+      if (it.next().getValue() <= now) {
+        it.remove();
+      }
+    }
+    claims.values().removeIf(expiry -> expiry <= now);
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryUsageLedger{" + seen.size() + " recent ids}";
+  }
+}
