@@ -50,6 +50,7 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CostRuntime.class);
 
   /** {@link RouteInfo#cache()} of a response served from Switchboard's own cache. */
+  // The cache names hits by level ("hit-l1", "hit-l2"); any of them cost nothing upstream.
   static final String CACHE_HIT = "hit";
 
   /** Default bound of the usage write buffer, in records. */
@@ -138,7 +139,7 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
   void record(UsageRecord.Builder draft, RouteInfo route, Usage usage) {
     try {
       Cost cost = Cost.ZERO;
-      if (route != null && CACHE_HIT.equals(route.cache())) {
+      if (route != null && route.cache().startsWith(CACHE_HIT)) {
         usage = Usage.ZERO; // served from Switchboard's cache: no upstream tokens were spent
       } else if (usage != null && (usage.promptTokens() > 0 || usage.completionTokens() > 0 || usage.totalTokens() > 0)) {
         ModelPrice price = route == null || route.deployment() == null ? null : prices.get(route.deployment());
