@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.internal.engine.CompositeListener;
 import dev.switchboard.core.internal.engine.Engine;
@@ -13,6 +14,7 @@ import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.ProviderConfig;
 import dev.switchboard.core.spi.ProviderFactory;
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
 
 /**
  * The Switchboard client: one OpenAI-shaped API over many providers, with routing, retries,
- * fallback and circuit breaking.
+ * fallback, circuit breaking and a two-level response cache.
  *
  * <p><b>Create one and share it.</b> A client is thread-safe and holds providers, connection pools
  * and a scheduler thread; creating one per call wastes them. Per-call settings go in
@@ -64,6 +66,11 @@ public final class Switchboard implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The engine, for tests in this package. */
+  Engine engine() {
+    return engine;
   }
 
   /** Sends a chat completion through the model group named in {@code request.model()}. */
@@ -141,8 +148,9 @@ public final class Switchboard implements AutoCloseable {
 
   /**
    * Stops the scheduler and closes the providers this client created from {@link ProviderConfig}s.
-   * Provider instances handed to {@link Builder#provider(String, Provider)} stay open: their owner
-   * closes them. Calls still in flight may fail.
+   * Provider instances handed to {@link Builder#provider(String, Provider)} and the
+   * {@link Builder#cacheStore(CacheStore) cache store} stay open: their owner closes them. Calls
+   * still in flight may fail.
    */
   @Override
   public void close() {
@@ -184,6 +192,8 @@ public final class Switchboard implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Supplier<String> requestIds = Builder::randomRequestId;
     private ClassLoader classLoader;
+    private CacheSettings cacheSettings;
+    private CacheStore cacheStore;
 
     private Builder() {}
 
@@ -217,9 +227,33 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
-    /** Appends an interceptor; interceptors run in the order added, before routing. */
+    /**
+     * Appends an interceptor; interceptors run in the order added, before the built-in response
+     * cache and routing (so a redacting interceptor changes what is cached, and a refusing one
+     * refuses cache hits too).
+     */
     public Builder interceptor(Interceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Turns on the response cache for every model group (a group may override the mode and TTL
+     * with {@code ModelGroup.Builder.cache}). Default: no cache, unless a group sets one.
+     * See {@link dev.switchboard.core.cache} for what is cached and how it is keyed.
+     */
+    public Builder cache(CacheSettings settings) {
+      this.cacheSettings = Objects.requireNonNull(settings, "cache");
+      return this;
+    }
+
+    /**
+     * Adds a shared second cache level, e.g. {@code RedisCacheStore} from
+     * {@code switchboard-sdk-redis}, so that several instances share answers. Default: none (the
+     * in-process level only). The client does not close the store.
+     */
+    public Builder cacheStore(CacheStore store) {
+      this.cacheStore = Objects.requireNonNull(store, "cacheStore");
       return this;
     }
 
@@ -295,11 +329,15 @@ public final class Switchboard implements AutoCloseable {
     /**
      * @throws IllegalStateException naming the problem when no model group is configured, a
      *     deployment names an unknown provider, a fallback group does not exist, or no
-     *     {@link ProviderFactory} handles a configured provider type
+     *     {@link ProviderFactory} handles a configured provider type, or a cache store is set while
+     *     no cache is configured
      */
     public Switchboard build() {
       if (groups.isEmpty()) {
         throw new IllegalStateException("no model group configured: add one with modelGroup(...)");
+      }
+      if (cacheStore != null && cacheSettings == null && groups.values().stream().allMatch(g -> g.cache() == null)) {
+        throw new IllegalStateException("a cacheStore is set but no cache is configured: add cache(CacheSettings)");
       }
       Map<String, String> providerNames = new LinkedHashMap<>();
       providerInstances.keySet().forEach(n -> providerNames.put(n, n));
@@ -345,11 +383,17 @@ public final class Switchboard implements AutoCloseable {
       }
 
       List<SwitchboardListener> all = new ArrayList<>(listeners);
-      if (meterRegistry != null) {
-        all.add(new MicrometerListener(meterRegistry));
+      MicrometerListener metrics = meterRegistry == null ? null : new MicrometerListener(meterRegistry);
+      if (metrics != null) {
+        all.add(metrics);
       }
-      return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
-          new CompositeListener(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
+      Engine engine = new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
+          new CompositeListener(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds,
+          cacheSettings, cacheStore);
+      if (metrics != null && engine.cache() != null) {
+        metrics.bindCache(engine.cache()::l1Bytes, engine.cache()::l1Entries);
+      }
+      return new Switchboard(engine);
     }
 
     @SuppressWarnings("unchecked")

@@ -32,6 +32,21 @@ public final class SwitchboardMetrics {
   /** Gauge: 1 for a deployment's current breaker state, 0 for the others. Tags: provider, deployment, state. */
   public static final String CIRCUIT_STATE = "switchboard.circuit.state";
 
+  /** Counter: cache lookups. Tags: group, level (l1, l2), result (hit, miss). */
+  public static final String CACHE_REQUESTS = "switchboard.cache.requests";
+  /** Counter: calls answered by an identical call in flight (single-flight). Tags: group. */
+  public static final String CACHE_COALESCED = "switchboard.cache.coalesced";
+  /** Timer: time to load a missed answer from upstream. Tags: group, outcome. */
+  public static final String CACHE_LOAD = "switchboard.cache.load";
+  /** Counter: entries evicted. Tags: level, cause (size, expired). */
+  public static final String CACHE_EVICTIONS = "switchboard.cache.evictions";
+  /** Counter: cache operations that failed and were skipped (the call went on). Tags: level, operation (get, put, decode). */
+  public static final String CACHE_ERRORS = "switchboard.cache.errors";
+  /** Gauge: bytes (JSON size of the answers) held by the in-process cache. Tags: level (l1). */
+  public static final String CACHE_BYTES = "switchboard.cache.bytes";
+  /** Gauge: entries held by the in-process cache (an estimate). Tags: level (l1). */
+  public static final String CACHE_ENTRIES = "switchboard.cache.entries";
+
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
   public static final String TAG_OUTCOME = "outcome";
@@ -42,6 +57,15 @@ public final class SwitchboardMetrics {
   public static final String TAG_KIND = "kind";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STATE = "state";
+  public static final String TAG_LEVEL = "level";
+  public static final String TAG_RESULT = "result";
+  public static final String TAG_CAUSE = "cause";
+  public static final String TAG_OPERATION = "operation";
+
+  /** The result tag value of a cache hit. */
+  public static final String RESULT_HIT = "hit";
+  /** The result tag value of a cache miss. */
+  public static final String RESULT_MISS = "miss";
 
   /** The outcome tag value of a successful call. */
   public static final String OUTCOME_SUCCESS = "success";

@@ -5,6 +5,7 @@ import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.InvalidRequestException;
@@ -12,6 +13,7 @@ import dev.switchboard.core.error.ModelNotFoundException;
 import dev.switchboard.core.error.RateLimitedException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
+import dev.switchboard.core.internal.cache.ResponseCache;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -21,6 +23,7 @@ import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.DeploymentState;
 import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,23 +61,44 @@ public final class Engine implements AutoCloseable {
   private final Collection<Provider> ownedProviders;
   private final Supplier<String> requestIds;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final ResponseCache cache;
 
   /**
    * @param providers provider instances by account name
    * @param ownedProviders the providers this engine created and must close
+   * @param cacheSettings the client's cache settings, or null (groups may still set theirs)
+   * @param cacheStore the shared cache level, or null
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
-      Supplier<String> requestIds) {
+      Supplier<String> requestIds, CacheSettings cacheSettings, CacheStore cacheStore) {
     this.listener = listener;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
     this.clock = clock;
-    this.interceptors = List.copyOf(interceptors);
     this.ownedProviders = List.copyOf(ownedProviders);
     this.requestIds = requestIds;
+    // The cache is the last interceptor: after the embedder's (and, later, admission, limits and
+    // budget), right before the router, so that a hit skips only upstream work.
+    Map<String, CacheSettings> groupCache = new LinkedHashMap<>();
+    boolean anyGroupCache = false;
+    for (ModelGroup g : modelGroups) {
+      groupCache.put(g.name(), g.cache());
+      anyGroupCache |= g.cache() != null;
+    }
+    if (cacheSettings != null || anyGroupCache) {
+      // The system clock's wall time can jump; Caffeine wants a monotonic ticker then.
+      java.util.function.LongSupplier ticker = clock.equals(Clock.systemUTC()) ? System::nanoTime : this::nanoTime;
+      this.cache = new ResponseCache(cacheSettings, groupCache, cacheStore, listener, clock, ticker, this::schedule);
+      List<Interceptor> chain = new ArrayList<>(interceptors);
+      chain.add(cache);
+      this.interceptors = List.copyOf(chain);
+    } else {
+      this.cache = null;
+      this.interceptors = List.copyOf(interceptors);
+    }
 
     Map<String, DeploymentRuntime> byId = new LinkedHashMap<>();
     Map<String, GroupRuntime> groupMap = new LinkedHashMap<>();
@@ -177,6 +201,11 @@ public final class Engine implements AutoCloseable {
         Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
         response == null ? null : response.usage(), unwrap(error)));
     return result;
+  }
+
+  /** The response cache, or null when caching is off everywhere. */
+  public ResponseCache cache() {
+    return cache;
   }
 
   /** The configured model groups, as OpenAI's model list shows them. */
