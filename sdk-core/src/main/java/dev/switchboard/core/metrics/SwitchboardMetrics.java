@@ -46,6 +46,8 @@ public final class SwitchboardMetrics {
   public static final String CACHE_BYTES = "switchboard.cache.bytes";
   /** Gauge: entries held by the in-process cache (an estimate). Tags: level (l1). */
   public static final String CACHE_ENTRIES = "switchboard.cache.entries";
+  /** Counter: operations of a shared cache store that failed or timed out (counted by the store). Tags: store, operation. */
+  public static final String CACHE_STORE_ERRORS = "switchboard.cache.store.errors";
 
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
@@ -61,6 +63,7 @@ public final class SwitchboardMetrics {
   public static final String TAG_RESULT = "result";
   public static final String TAG_CAUSE = "cause";
   public static final String TAG_OPERATION = "operation";
+  public static final String TAG_STORE = "store";
 
   /** The result tag value of a cache hit. */
   public static final String RESULT_HIT = "hit";
