@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.Health;
+import dev.switchboard.redis.testing.Await;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import dev.switchboard.redis.testing.RedisServerProcess;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,6 +69,35 @@ class RedisConnectionTest {
 
       assertThat(redis.server().command("EXISTS", "sb:cache:v1:k")).isEqualTo(1L); // written to the master
       assertThat(c.toString()).contains("redis-sentinel://127.0.0.1:" + sentinel.port() + "/0#mymaster");
+    }
+  }
+
+  @Test
+  void create_clusterFlag_talksToARedisCluster_andAReadStaysWithinItsBudgetWhenTheNodeDies() throws Exception {
+    try (RedisServerProcess node = RedisServerProcess.start(RedisServerProcess.freePort(), List.of(
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-announce-ip", "127.0.0.1"))) {
+      List<String> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+      for (int slot = 0; slot < 16384; slot++) {
+        addSlots.add(Integer.toString(slot));
+      }
+      node.command(addSlots.toArray(new String[0]));
+      Await.until(Duration.ofSeconds(10), "cluster state ok",
+          () -> String.valueOf(node.command("CLUSTER", "INFO")).contains("cluster_state:ok"));
+
+      try (RedisConnection c = RedisConnection.builder().uri(node.uri()).cluster(true).build()) {
+        roundTrip(c);
+        assertThat(c.isCluster()).isTrue();
+        assertThat(node.command("EXISTS", "sb:cache:v1:k")).isEqualTo(1L);
+
+        node.stop();
+        RedisCacheStore store = RedisCacheStore.builder(c).build();
+        long start = System.nanoTime();
+        byte[] value = store.get("sb:cache:v1:k").get(5, TimeUnit.SECONDS);
+
+        assertThat(value).isNull();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
+        assertThat(store.health().status()).isEqualTo(Health.Status.DEGRADED);
+      }
     }
   }
 

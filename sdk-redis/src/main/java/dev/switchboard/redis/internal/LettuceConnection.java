@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
  * One Lettuce client and its one shared connection (binary keys and values), standalone, Sentinel
  * or Cluster. Connects in the background: an application starts even while Redis is down, and a
  * failed first connection is tried again, at most once per {@code retryInterval}, when a command
- * needs it. Once connected, Lettuce reconnects by itself; while it is disconnected commands are
- * rejected at once instead of queueing, so callers fall back without waiting. Thread-safe.
+ * needs it. Once connected, Lettuce reconnects by itself; while a standalone or Sentinel connection
+ * is disconnected commands are rejected at once instead of queueing, so callers fall back without
+ * waiting. A Cluster connection queues (bounded) instead, because its node connections open lazily.
+ * Thread-safe.
  */
 public final class LettuceConnection implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LettuceConnection.class);
+  /** Commands a cluster connection queues while a node reconnects; beyond this they fail at once. */
+  static final int MAX_QUEUED_COMMANDS = 10_000;
 
   private final ClientResources resources;
   private final RedisClient client;
@@ -63,7 +67,11 @@ public final class LettuceConnection implements AutoCloseable {
           .socketOptions(socket)
           .timeoutOptions(timeouts)
           .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          // Node connections open lazily on the first command routed to them; rejecting while
+          // "disconnected" would fail that first command. Queue instead, bounded in size and by the
+          // command timeout (cache reads have their own, shorter budget).
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+          .requestQueueSize(MAX_QUEUED_COMMANDS)
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(Duration.ofSeconds(30))
               .enableAllAdaptiveRefreshTriggers()
@@ -87,7 +95,10 @@ public final class LettuceConnection implements AutoCloseable {
     CompletableFuture<StatefulConnection<byte[], byte[]>> attempt;
     try {
       if (clusterClient != null) {
-        attempt = clusterClient.connectAsync(ByteArrayCodec.INSTANCE)
+        // connectAsync needs the topology loaded first ("Partitions not initialized" otherwise);
+        // the blocking getPartitions() would stall the caller while Redis is down.
+        attempt = clusterClient.refreshPartitionsAsync().toCompletableFuture()
+            .thenCompose(loaded -> clusterClient.connectAsync(ByteArrayCodec.INSTANCE))
             .thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
       } else {
         attempt = client.connectAsync(ByteArrayCodec.INSTANCE, uris.get(0)).toCompletableFuture()
