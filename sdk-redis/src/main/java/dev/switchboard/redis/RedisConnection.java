@@ -3,6 +3,8 @@ package dev.switchboard.redis;
 import dev.switchboard.core.Health;
 import dev.switchboard.redis.internal.LettuceConnection;
 import io.lettuce.core.RedisURI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.Objects;
  * <p>Built from Redis URIs:
  * <ul>
  *   <li>standalone: {@code redis://host:6379/0}
- *   <li>TLS: {@code rediss://host:6380}
+ *   <li>TLS: {@code rediss://host:6380} (the JVM's trusted CAs, or {@link Builder#tlsCaCertificates(Path)})
  *   <li>password or ACL user: {@code redis://:password@host} or {@code redis://user:password@host}
  *   <li>Sentinel: {@code redis-sentinel://:password@sentinel1:26379,sentinel2:26379/0#mymaster}
  *   <li>Cluster: several seed URIs, or one with {@link Builder#cluster(boolean) cluster(true)}
@@ -42,7 +44,8 @@ public final class RedisConnection implements AutoCloseable {
 
   private RedisConnection(Builder b, List<RedisURI> uris, boolean cluster) {
     this.cluster = cluster;
-    this.lettuce = new LettuceConnection(uris, cluster, b.commandTimeout, b.connectTimeout, b.maxReconnectDelay);
+    this.lettuce = new LettuceConnection(uris, cluster, b.commandTimeout, b.connectTimeout, b.maxReconnectDelay,
+        b.tlsCaCertificates);
   }
 
   /**
@@ -99,6 +102,7 @@ public final class RedisConnection implements AutoCloseable {
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+    private Path tlsCaCertificates;
 
     private Builder() {}
 
@@ -135,6 +139,22 @@ public final class RedisConnection implements AutoCloseable {
     /** Default {@link #DEFAULT_MAX_RECONNECT_DELAY}. @throws IllegalArgumentException if not positive */
     public Builder maxReconnectDelay(Duration delay) {
       this.maxReconnectDelay = positive(delay, "maxReconnectDelay");
+      return this;
+    }
+
+    /**
+     * Trusts the CA certificates in this PEM file for {@code rediss://} connections instead of the
+     * JVM's default trust store (e.g. a self-hosted Redis with a private CA). The server's host name
+     * or IP must still match its certificate. Default: the JVM's trust store.
+     *
+     * @throws IllegalArgumentException if the file does not exist
+     */
+    public Builder tlsCaCertificates(Path pemFile) {
+      Objects.requireNonNull(pemFile, "tlsCaCertificates");
+      if (!Files.isRegularFile(pemFile)) {
+        throw new IllegalArgumentException("tlsCaCertificates file " + pemFile + " does not exist");
+      }
+      this.tlsCaCertificates = pemFile;
       return this;
     }
 

@@ -102,6 +102,32 @@ class RedisConnectionTest {
   }
 
   @Test
+  void create_tlsUriWithPrivateCa_connectsOverTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    dev.switchboard.redis.testing.TestCertificates certs = dev.switchboard.redis.testing.TestCertificates.create(dir);
+    int tlsPort = RedisServerProcess.freePort();
+    try (RedisServerProcess tls = RedisServerProcess.start(RedisServerProcess.freePort(), List.of(
+        "--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certs.certificate.toString(),
+        "--tls-key-file", certs.privateKey.toString(), "--tls-ca-cert-file", certs.certificate.toString(),
+        "--tls-auth-clients", "no"))) {
+      try (RedisConnection c = RedisConnection.builder().uri("rediss://127.0.0.1:" + tlsPort)
+          .tlsCaCertificates(certs.certificate).build()) {
+        roundTrip(c);
+
+        assertThat(tls.command("EXISTS", "sb:cache:v1:k")).isEqualTo(1L);
+        assertThat(c.toString()).startsWith("RedisConnection{rediss://127.0.0.1:" + tlsPort);
+      }
+      // Without the CA the server's certificate is not trusted: no connection, the store only misses.
+      try (RedisConnection untrusted = RedisConnection.builder().uri("rediss://127.0.0.1:" + tlsPort)
+          .connectTimeout(Duration.ofSeconds(1)).build()) {
+        RedisCacheStore store = RedisCacheStore.builder(untrusted).build();
+        assertThat(store.get("sb:cache:v1:k").get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(untrusted.isConnected()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void builder_severalUris_isACluster_andTlsUriParses() {
     RedisConnection.Builder b = RedisConnection.builder().uri("redis://127.0.0.1:1").uri("redis://127.0.0.1:2")
         .connectTimeout(Duration.ofMillis(100));
@@ -128,5 +154,7 @@ class RedisConnectionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("commandTimeout must be positive but was PT0S");
     assertThatThrownBy(() -> RedisCacheStore.builder(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("connection");
+    assertThatThrownBy(() -> RedisConnection.builder().tlsCaCertificates(java.nio.file.Path.of("/no/such/ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("tlsCaCertificates file /no/such/ca.pem does not exist");
   }
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -50,8 +51,11 @@ public final class LettuceConnection implements AutoCloseable {
   private final AtomicLong lastAttemptNanos = new AtomicLong();
   private volatile boolean closed;
 
+  /**
+   * @param tlsCaCertificates a PEM file of CA certificates to trust for TLS, or null for the JVM's
+   */
   public LettuceConnection(List<RedisURI> uris, boolean cluster, Duration commandTimeout, Duration connectTimeout,
-      Duration maxReconnectDelay) {
+      Duration maxReconnectDelay, java.nio.file.Path tlsCaCertificates) {
     this.uris = List.copyOf(uris);
     this.retryInterval = maxReconnectDelay;
     // A cache must come back soon after Redis does: cap Lettuce's reconnect backoff (default 30 s).
@@ -60,11 +64,14 @@ public final class LettuceConnection implements AutoCloseable {
         .build();
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+    SslOptions ssl = tlsCaCertificates == null ? SslOptions.create()
+        : SslOptions.builder().jdkSslProvider().trustManager(tlsCaCertificates.toFile()).build();
     if (cluster) {
       this.client = null;
       this.clusterClient = RedisClusterClient.create(resources, this.uris);
       clusterClient.setOptions(ClusterClientOptions.builder()
           .socketOptions(socket)
+          .sslOptions(ssl)
           .timeoutOptions(timeouts)
           .autoReconnect(true)
           // Node connections open lazily on the first command routed to them; rejecting while
@@ -82,6 +89,7 @@ public final class LettuceConnection implements AutoCloseable {
       this.client = RedisClient.create(resources);
       client.setOptions(ClientOptions.builder()
           .socketOptions(socket)
+          .sslOptions(ssl)
           .timeoutOptions(timeouts)
           .autoReconnect(true)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
