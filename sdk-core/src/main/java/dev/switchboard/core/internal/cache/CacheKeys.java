@@ -285,12 +285,17 @@ public final class CacheKeys {
         return tag('#').string(number((Number) v));
       }
       if (v instanceof Map) {
-        Map<?, ?> map = (Map<?, ?>) v;
         @SuppressWarnings("unchecked")
-        String[] keys = sortedKeys((Map<String, ?>) map);
-        tag('{').count(keys.length);
-        for (String k : keys) {
-          string(k).json(map.get(k));
+        Map<String, ?> map = (Map<String, ?>) v;
+        int size = map.size();
+        tag('{').count(size);
+        if (size == 1) { // most objects on the hot path are empty (message extras) or tiny: no key array
+          Map.Entry<String, ?> only = map.entrySet().iterator().next();
+          string(only.getKey()).json(only.getValue());
+        } else if (size > 1) {
+          for (String k : sortedKeys(map)) {
+            string(k).json(map.get(k));
+          }
         }
         return this;
       }
