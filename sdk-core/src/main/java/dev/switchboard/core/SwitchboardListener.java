@@ -68,7 +68,8 @@ public abstract class SwitchboardListener {
 
   /**
    * The response cache was consulted at {@code level} for this call: a hit answers the call with
-   * no upstream call (the cost tracker records cost 0 and the cost saved); a miss at L1 is followed
+   * no upstream call (cost tracking, when it lands, records cost 0 and the cost saved from this
+   * event and the hit's {@code requestEnd}); a miss at L1 is followed
    * by a lookup at L2 when a store is configured. A store that failed or was too slow is a miss
    * here and a {@link #cacheError}.
    */

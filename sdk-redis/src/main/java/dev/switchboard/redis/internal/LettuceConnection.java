@@ -79,9 +79,10 @@ public final class LettuceConnection implements AutoCloseable {
           // command timeout (cache reads have their own, shorter budget).
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .requestQueueSize(MAX_QUEUED_COMMANDS)
+          // Lettuce 7 refreshes the topology on every adaptive trigger (MOVED, ASK, reconnects, …) by
+          // default; a periodic refresh also catches changes no command ran into.
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(Duration.ofSeconds(30))
-              .enableAllAdaptiveRefreshTriggers()
               .build())
           .build());
     } else {
