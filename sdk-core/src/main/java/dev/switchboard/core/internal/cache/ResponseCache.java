@@ -181,18 +181,6 @@ public final class ResponseCache implements Interceptor {
     }
   }
 
-  /**
-   * The L1 answer for {@code request}, keyed as a call would be, with its hit route; null on a
-   * miss. Reports no event. The path a hit takes, for benchmarks.
-   */
-  public ChatResponse peekL1(ChatRequest request) {
-    if (l1 == null) {
-      return null;
-    }
-    Entry e = l1.getIfPresent(CacheKeys.key(request));
-    return e == null ? null : withRoute(e.response, ROUTE_HIT_L1);
-  }
-
   // ------------------------------------------------------------------ whole responses
 
   @Override
