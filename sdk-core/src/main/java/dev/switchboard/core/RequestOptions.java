@@ -1,12 +1,14 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cache.CacheControl;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Per-call options that are not part of the OpenAI request: request id, caller identity, timeouts,
- * upstream headers and free-form attributes for interceptors. Never mutate the client.
+ * upstream headers, what the call asks of the response cache, and free-form attributes for
+ * interceptors. Never mutate the client.
  *
  * <p>Immutable and thread-safe.
  */
@@ -19,6 +21,7 @@ public final class RequestOptions {
   private final Timeouts timeouts;
   private final Map<String, String> headers;
   private final Map<String, Object> attributes;
+  private final CacheControl cacheControl;
 
   private RequestOptions(Builder b) {
     this.requestId = b.requestId;
@@ -26,9 +29,10 @@ public final class RequestOptions {
     this.timeouts = b.timeouts;
     this.headers = Map.copyOf(b.headers);
     this.attributes = Map.copyOf(b.attributes);
+    this.cacheControl = b.cacheControl;
   }
 
-  /** No request id (one is generated), the client's timeouts, no headers, no attributes. */
+  /** No request id (one is generated), the client's timeouts, no headers, no attributes, default cache control. */
   public static RequestOptions defaults() {
     return DEFAULTS;
   }
@@ -44,6 +48,7 @@ public final class RequestOptions {
     b.timeouts = timeouts;
     b.headers.putAll(headers);
     b.attributes.putAll(attributes);
+    b.cacheControl = cacheControl;
     return b;
   }
 
@@ -72,6 +77,11 @@ public final class RequestOptions {
     return attributes;
   }
 
+  /** What this call asks of the response cache; never null ({@link CacheControl#defaults()} unless set). */
+  public CacheControl cacheControl() {
+    return cacheControl;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RequestOptions)) {
@@ -80,18 +90,20 @@ public final class RequestOptions {
     RequestOptions that = (RequestOptions) o;
     return Objects.equals(requestId, that.requestId) && caller.equals(that.caller)
         && Objects.equals(timeouts, that.timeouts)
-        && headers.equals(that.headers) && attributes.equals(that.attributes);
+        && headers.equals(that.headers) && attributes.equals(that.attributes)
+        && cacheControl.equals(that.cacheControl);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requestId, caller, timeouts, headers, attributes);
+    return Objects.hash(requestId, caller, timeouts, headers, attributes, cacheControl);
   }
 
   @Override
   public String toString() {
-    return "RequestOptions{requestId=" + requestId + ", caller=" + caller + ", timeouts=" + timeouts + ", headers=" + headers.keySet()
-        + ", attributes=" + attributes.keySet() + "}";
+    return "RequestOptions{requestId=" + requestId + ", caller=" + caller + ", timeouts=" + timeouts
+        + ", headers=" + headers.keySet() + ", attributes=" + attributes.keySet() + ", cacheControl=" + cacheControl
+        + "}";
   }
 
   /** Builds {@link RequestOptions}. Not thread-safe. */
@@ -101,6 +113,7 @@ public final class RequestOptions {
     private Timeouts timeouts;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private CacheControl cacheControl = CacheControl.defaults();
 
     private Builder() {}
 
@@ -131,6 +144,12 @@ public final class RequestOptions {
 
     public Builder attribute(String name, Object value) {
       attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** What this call asks of the response cache. Default {@link CacheControl#defaults()}. */
+    public Builder cacheControl(CacheControl cacheControl) {
+      this.cacheControl = Objects.requireNonNull(cacheControl, "cacheControl");
       return this;
     }
 

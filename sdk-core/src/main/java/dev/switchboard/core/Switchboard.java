@@ -6,6 +6,7 @@ import dev.switchboard.core.cost.InMemoryUsageLedger;
 import dev.switchboard.core.cost.PriceCatalog;
 import dev.switchboard.core.cost.UsageLedger;
 import dev.switchboard.core.cost.UsageSink;
+import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.internal.cost.CostRuntime;
 import dev.switchboard.core.internal.engine.CompositeListener;
@@ -20,6 +21,7 @@ import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.ProviderConfig;
 import dev.switchboard.core.spi.ProviderFactory;
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
 
 /**
  * The Switchboard client: one OpenAI-shaped API over many providers, with routing, retries,
- * fallback and circuit breaking.
+ * fallback, circuit breaking and a two-level response cache.
  *
  * <p><b>Create one and share it.</b> A client is thread-safe and holds providers, connection pools
  * and a scheduler thread; creating one per call wastes them. Per-call settings go in
@@ -71,6 +73,11 @@ public final class Switchboard implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The engine, for tests in this package. */
+  Engine engine() {
+    return engine;
   }
 
   /** Sends a chat completion through the model group named in {@code request.model()}. */
@@ -158,9 +165,9 @@ public final class Switchboard implements AutoCloseable {
   /**
    * Writes the buffered usage records to the ledger and sinks (waiting up to ten seconds), stops the
    * scheduler and closes the providers this client created from {@link ProviderConfig}s. Ledgers and
-   * sinks handed to the builder are flushed but stay open: their owner closes them.
-   * Provider instances handed to {@link Builder#provider(String, Provider)} stay open: their owner
-   * closes them. Calls still in flight may fail.
+   * sinks handed to the builder are flushed but stay open; provider instances handed to
+   * {@link Builder#provider(String, Provider)} and the {@link Builder#cacheStore(CacheStore) cache
+   * store} stay open too: their owner closes them. Calls still in flight may fail.
    */
   @Override
   public void close() {
@@ -207,6 +214,8 @@ public final class Switchboard implements AutoCloseable {
     private final List<UsageSink> usageSinks = new ArrayList<>();
     private final List<Budget> budgets = new ArrayList<>();
     private int usageBufferSize = CostRuntime.DEFAULT_BUFFER;
+    private CacheSettings cacheSettings;
+    private CacheStore cacheStore;
 
     private Builder() {}
 
@@ -240,9 +249,33 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
-    /** Appends an interceptor; interceptors run in the order added, before routing. */
+    /**
+     * Appends an interceptor; interceptors run in the order added, before the built-in response
+     * cache and routing (so a redacting interceptor changes what is cached, and a refusing one
+     * refuses cache hits too).
+     */
     public Builder interceptor(Interceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Turns on the response cache for every model group (a group may override the mode and TTL
+     * with {@code ModelGroup.Builder.cache}). Default: no cache, unless a group sets one.
+     * See {@link dev.switchboard.core.cache} for what is cached and how it is keyed.
+     */
+    public Builder cache(CacheSettings settings) {
+      this.cacheSettings = Objects.requireNonNull(settings, "cache");
+      return this;
+    }
+
+    /**
+     * Adds a shared second cache level, e.g. {@code RedisCacheStore} from
+     * {@code switchboard-sdk-redis}, so that several instances share answers. Default: none (the
+     * in-process level only). The client does not close the store.
+     */
+    public Builder cacheStore(CacheStore store) {
+      this.cacheStore = Objects.requireNonNull(store, "cacheStore");
       return this;
     }
 
@@ -362,11 +395,15 @@ public final class Switchboard implements AutoCloseable {
     /**
      * @throws IllegalStateException naming the problem when no model group is configured, a
      *     deployment names an unknown provider, a fallback group does not exist, or no
-     *     {@link ProviderFactory} handles a configured provider type
+     *     {@link ProviderFactory} handles a configured provider type, or a cache store is set while
+     *     no cache is configured
      */
     public Switchboard build() {
       if (groups.isEmpty()) {
         throw new IllegalStateException("no model group configured: add one with modelGroup(...)");
+      }
+      if (cacheStore != null && cacheSettings == null && groups.values().stream().allMatch(g -> g.cache() == null)) {
+        throw new IllegalStateException("a cacheStore is set but no cache is configured: add cache(CacheSettings)");
       }
       Map<String, String> providerNames = new LinkedHashMap<>();
       providerInstances.keySet().forEach(n -> providerNames.put(n, n));
@@ -412,8 +449,9 @@ public final class Switchboard implements AutoCloseable {
       }
 
       List<SwitchboardListener> all = new ArrayList<>(listeners);
-      if (meterRegistry != null) {
-        all.add(new MicrometerListener(meterRegistry));
+      MicrometerListener metrics = meterRegistry == null ? null : new MicrometerListener(meterRegistry);
+      if (metrics != null) {
+        all.add(metrics);
       }
       CompositeListener listener = new CompositeListener(all);
       Map<String, String> providerTypes = new LinkedHashMap<>();
@@ -428,8 +466,12 @@ public final class Switchboard implements AutoCloseable {
         owned.forEach(Provider::close);
         throw e;
       }
-      return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
-          listener, retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, cost));
+      Engine engine = new Engine(List.copyOf(groups.values()), providers, owned, interceptors, listener, retryPolicy,
+          circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, cost, cacheSettings, cacheStore);
+      if (metrics != null && engine.cache() != null) {
+        metrics.bindCache(engine.cache()::l1Bytes, engine.cache()::l1Entries);
+      }
+      return new Switchboard(engine);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,10 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.cost.Budget;
 import dev.switchboard.core.cost.BudgetAlert;
 import dev.switchboard.core.cost.UsageRecord;
+
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.routing.CircuitState;
@@ -20,7 +22,11 @@ import java.time.Duration;
  *
  * <p>Event order for one request: {@code requestStart}, then per attempt {@code attemptStart} …
  * ({@code firstToken} for streams) … {@code attemptEnd}, with {@code retryScheduled} or
- * {@code fallback} between attempts, and finally exactly one {@code requestEnd}.
+ * {@code fallback} between attempts, and finally exactly one {@code requestEnd}. A cacheable call
+ * reports {@code cacheLookup} per level it consulted before any attempt; a hit has no attempt and
+ * its {@code requestEnd} carries a route whose {@link RouteInfo#cache()} says so, with the usage of
+ * the cached answer (no tokens were spent). A miss that went upstream reports {@code cacheLoad}
+ * once the upstream answered or failed.
  */
 public abstract class SwitchboardListener {
 
@@ -79,4 +85,34 @@ public abstract class SwitchboardListener {
 
   /** A budget at its limit sent call {@code requestId} from {@code fromGroup} to {@code toGroup}. */
   public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {}
+
+  /**
+   * The response cache was consulted at {@code level} for this call: a hit answers the call with
+   * no upstream call (cost tracking, when it lands, records cost 0 and the cost saved from this
+   * event and the hit's {@code requestEnd}); a miss at L1 is followed
+   * by a lookup at L2 when a store is configured. A store that failed or was too slow is a miss
+   * here and a {@link #cacheError}.
+   */
+  public void cacheLookup(String requestId, String modelGroup, CacheLevel level, boolean hit, Duration latency) {}
+
+  /**
+   * This call missed and joined an identical call already in flight in this process; it gets that
+   * call's answer or error without an upstream call of its own.
+   */
+  public void cacheCoalesced(String requestId, String modelGroup) {}
+
+  /**
+   * A call that missed the cache got its answer from upstream (or failed: {@code error} not null)
+   * after {@code loadTime}; the answer is stored unless the call said no-store.
+   */
+  public void cacheLoad(String requestId, String modelGroup, Duration loadTime, Throwable error) {}
+
+  /** An entry left the cache at {@code level} because it was too much ({@code "size"}) or too old ({@code "expired"}). */
+  public void cacheEviction(CacheLevel level, String cause) {}
+
+  /**
+   * A cache operation failed and was skipped: {@code operation} is {@code "get"}, {@code "put"} or
+   * {@code "decode"}. The call itself went on as a miss; it never fails because of the cache.
+   */
+  public void cacheError(CacheLevel level, String operation, Throwable error) {}
 }

@@ -56,6 +56,7 @@ public final class UsageRecord {
   private final Usage usage;
   private final boolean estimated;
   private final Cost cost;
+  private final Cost costSaved;
   private final Duration latency;
   private final Duration timeToFirstToken;
   private final Status status;
@@ -81,6 +82,7 @@ public final class UsageRecord {
     this.usage = b.usage;
     this.estimated = b.estimated;
     this.cost = b.cost;
+    this.costSaved = b.costSaved;
     this.latency = b.latency;
     this.timeToFirstToken = b.timeToFirstToken;
     this.status = b.status;
@@ -111,6 +113,7 @@ public final class UsageRecord {
     b.usage = usage;
     b.estimated = estimated;
     b.cost = cost;
+    b.costSaved = costSaved;
     b.latency = latency;
     b.timeToFirstToken = timeToFirstToken;
     b.status = status;
@@ -198,6 +201,14 @@ public final class UsageRecord {
     return cost;
   }
 
+  /**
+   * What a call answered from Switchboard's cache would have cost upstream (its cached usage at the
+   * price of the group's first deployment); {@link Cost#ZERO} for calls that went upstream.
+   */
+  public Cost costSaved() {
+    return costSaved;
+  }
+
   /** From the call's start to its end; never null. */
   public Duration latency() {
     return latency;
@@ -243,7 +254,7 @@ public final class UsageRecord {
         && Objects.equals(keyId, r.keyId) && Objects.equals(user, r.user) && Objects.equals(team, r.team)
         && Objects.equals(modelGroup, r.modelGroup) && Objects.equals(downgradedFrom, r.downgradedFrom)
         && Objects.equals(deployment, r.deployment) && Objects.equals(provider, r.provider)
-        && Objects.equals(upstreamModel, r.upstreamModel) && usage.equals(r.usage) && cost.equals(r.cost)
+        && Objects.equals(upstreamModel, r.upstreamModel) && usage.equals(r.usage) && cost.equals(r.cost) && costSaved.equals(r.costSaved)
         && latency.equals(r.latency) && Objects.equals(timeToFirstToken, r.timeToFirstToken) && status == r.status
         && Objects.equals(errorType, r.errorType) && cache.equals(r.cache);
   }
@@ -258,7 +269,8 @@ public final class UsageRecord {
     return "UsageRecord{" + id + ", " + time + ", " + operation + (stream ? " stream" : "") + ", key=" + keyId
         + ", user=" + user + ", team=" + team + ", group=" + modelGroup
         + (downgradedFrom == null ? "" : " (downgraded from " + downgradedFrom + ")") + ", deployment=" + deployment
-        + ", " + usage + (estimated ? " estimated" : "") + ", cost=" + cost + ", " + status
+        + ", " + usage + (estimated ? " estimated" : "") + ", cost=" + cost
+        + (costSaved.equals(Cost.ZERO) ? "" : ", saved=" + costSaved) + ", " + status
         + (errorType == null ? "" : " " + errorType) + ", cache=" + cache + "}";
   }
 
@@ -280,6 +292,7 @@ public final class UsageRecord {
     private Usage usage = Usage.ZERO;
     private boolean estimated;
     private Cost cost = Cost.ZERO;
+    private Cost costSaved = Cost.ZERO;
     private Duration latency = Duration.ZERO;
     private Duration timeToFirstToken;
     private Status status = Status.SUCCESS;
@@ -361,6 +374,11 @@ public final class UsageRecord {
 
     public Builder cost(Cost cost) {
       this.cost = Objects.requireNonNull(cost, "cost");
+      return this;
+    }
+
+    public Builder costSaved(Cost costSaved) {
+      this.costSaved = Objects.requireNonNull(costSaved, "costSaved");
       return this;
     }
 

@@ -42,6 +42,23 @@ public final class SwitchboardMetrics {
   /** Counter: calls a budget at its limit sent to a cheaper group. Tags: group (from), scope, period. */
   public static final String BUDGET_DOWNGRADES = "switchboard.budget.downgrades";
 
+  /** Counter: cache lookups. Tags: group, level (l1, l2), result (hit, miss). */
+  public static final String CACHE_REQUESTS = "switchboard.cache.requests";
+  /** Counter: calls answered by an identical call in flight (single-flight). Tags: group. */
+  public static final String CACHE_COALESCED = "switchboard.cache.coalesced";
+  /** Timer: time to load a missed answer from upstream. Tags: group, outcome. */
+  public static final String CACHE_LOAD = "switchboard.cache.load";
+  /** Counter: entries evicted. Tags: level, cause (size, expired). */
+  public static final String CACHE_EVICTIONS = "switchboard.cache.evictions";
+  /** Counter: cache operations that failed and were skipped (the call went on). Tags: level, operation (get, put, decode). */
+  public static final String CACHE_ERRORS = "switchboard.cache.errors";
+  /** Gauge: bytes (JSON size of the answers) held by the in-process cache. Tags: level (l1). */
+  public static final String CACHE_BYTES = "switchboard.cache.bytes";
+  /** Gauge: entries held by the in-process cache (an estimate). Tags: level (l1). */
+  public static final String CACHE_ENTRIES = "switchboard.cache.entries";
+  /** Counter: operations of a shared cache store that failed or timed out (counted by the store). Tags: store, operation. */
+  public static final String CACHE_STORE_ERRORS = "switchboard.cache.store.errors";
+
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
   public static final String TAG_OUTCOME = "outcome";
@@ -55,6 +72,16 @@ public final class SwitchboardMetrics {
   public static final String TAG_SCOPE = "scope";
   public static final String TAG_PERIOD = "period";
   public static final String TAG_THRESHOLD = "threshold";
+  public static final String TAG_LEVEL = "level";
+  public static final String TAG_RESULT = "result";
+  public static final String TAG_CAUSE = "cause";
+  public static final String TAG_OPERATION = "operation";
+  public static final String TAG_STORE = "store";
+
+  /** The result tag value of a cache hit. */
+  public static final String RESULT_HIT = "hit";
+  /** The result tag value of a cache miss. */
+  public static final String RESULT_MISS = "miss";
 
   /** The outcome tag value of a successful call. */
   public static final String OUTCOME_SUCCESS = "success";

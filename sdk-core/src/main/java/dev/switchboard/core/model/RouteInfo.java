@@ -11,8 +11,24 @@ import java.util.Objects;
  */
 public final class RouteInfo {
 
-  /** The {@link #cache()} value when no cache was consulted. */
+  /** The {@link #cache()} value when no cache was consulted (caching is off for the group). */
   public static final String CACHE_NONE = "none";
+  /** The {@link #cache()} value of an answer from the in-process cache: no upstream call was made. */
+  public static final String CACHE_HIT_L1 = "hit-l1";
+  /** The {@link #cache()} value of an answer from the shared cache store: no upstream call was made. */
+  public static final String CACHE_HIT_L2 = "hit-l2";
+  /** The {@link #cache()} value of a cacheable call that was not in the cache and went upstream. */
+  public static final String CACHE_MISS = "miss";
+  /**
+   * The {@link #cache()} value of a call answered by an identical call that was already in flight
+   * (single-flight): this call made no upstream call of its own.
+   */
+  public static final String CACHE_COALESCED = "coalesced";
+  /**
+   * The {@link #cache()} value of a call that did not read the cache: not cacheable under the
+   * group's mode, or the caller asked to skip the read.
+   */
+  public static final String CACHE_BYPASS = "bypass";
 
   private final String provider;
   private final String deployment;
@@ -70,7 +86,10 @@ public final class RouteInfo {
     return fallbacks;
   }
 
-  /** The cache outcome: {@code "miss"}, {@code "hit"}, {@code "bypass"}, … or {@code "none"}; never null. */
+  /**
+   * The cache outcome: {@link #CACHE_HIT_L1}, {@link #CACHE_HIT_L2}, {@link #CACHE_MISS},
+   * {@link #CACHE_COALESCED}, {@link #CACHE_BYPASS} or {@link #CACHE_NONE}; never null.
+   */
   public String cache() {
     return cache;
   }
@@ -83,6 +102,11 @@ public final class RouteInfo {
   /** The model group the caller asked for when a budget downgraded the call to {@link #group()}, or null. */
   public String downgradedFrom() {
     return downgradedFrom;
+  }
+
+  /** Whether this call was answered without an upstream call of its own (a hit or a coalesced call). */
+  public boolean servedFromCache() {
+    return CACHE_HIT_L1.equals(cache) || CACHE_HIT_L2.equals(cache) || CACHE_COALESCED.equals(cache);
   }
 
   @Override

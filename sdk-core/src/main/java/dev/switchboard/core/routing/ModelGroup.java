@@ -1,5 +1,6 @@
 package dev.switchboard.core.routing;
 
+import dev.switchboard.core.cache.CacheSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class ModelGroup {
   private final List<Deployment> deployments;
   private final String contextWindowFallback;
   private final String contentPolicyFallback;
+  private final CacheSettings cache;
 
   private ModelGroup(Builder b) {
     this.name = b.name;
@@ -28,6 +30,7 @@ public final class ModelGroup {
     this.deployments = List.copyOf(b.deployments);
     this.contextWindowFallback = b.contextWindowFallback;
     this.contentPolicyFallback = b.contentPolicyFallback;
+    this.cache = b.cache;
   }
 
   /**
@@ -43,6 +46,7 @@ public final class ModelGroup {
     b.deployments.addAll(deployments);
     b.contextWindowFallback = contextWindowFallback;
     b.contentPolicyFallback = contentPolicyFallback;
+    b.cache = cache;
     return b;
   }
 
@@ -69,6 +73,14 @@ public final class ModelGroup {
     return contentPolicyFallback;
   }
 
+  /**
+   * This group's cache mode and TTL, replacing the client's; null when the group follows the
+   * client's {@code cache(CacheSettings)}.
+   */
+  public CacheSettings cache() {
+    return cache;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ModelGroup)) {
@@ -77,12 +89,12 @@ public final class ModelGroup {
     ModelGroup that = (ModelGroup) o;
     return name.equals(that.name) && strategy.equals(that.strategy) && deployments.equals(that.deployments)
         && Objects.equals(contextWindowFallback, that.contextWindowFallback)
-        && Objects.equals(contentPolicyFallback, that.contentPolicyFallback);
+        && Objects.equals(contentPolicyFallback, that.contentPolicyFallback) && Objects.equals(cache, that.cache);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, strategy, deployments, contextWindowFallback, contentPolicyFallback);
+    return Objects.hash(name, strategy, deployments, contextWindowFallback, contentPolicyFallback, cache);
   }
 
   @Override
@@ -97,6 +109,7 @@ public final class ModelGroup {
     private final List<Deployment> deployments = new ArrayList<>();
     private String contextWindowFallback;
     private String contentPolicyFallback;
+    private CacheSettings cache;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -129,6 +142,19 @@ public final class ModelGroup {
 
     public Builder contentPolicyFallback(String group) {
       this.contentPolicyFallback = group;
+      return this;
+    }
+
+    /**
+     * Caches this group's answers with these settings' {@link CacheSettings#mode() mode} and
+     * {@link CacheSettings#ttl() TTL} instead of the client's (e.g. {@link CacheSettings#off()} for
+     * a group that must never be cached, or {@code CacheMode.ALL} for one whose answers may be
+     * reused). The in-process bounds are client-wide; the ones given here are ignored. Setting this
+     * on any group turns the cache on even when the client has no {@code cache(...)}. Null (the
+     * default) follows the client.
+     */
+    public Builder cache(CacheSettings cache) {
+      this.cache = cache;
       return this;
     }
 

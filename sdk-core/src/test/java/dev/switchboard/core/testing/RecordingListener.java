@@ -1,6 +1,7 @@
 package dev.switchboard.core.testing;
 
 import dev.switchboard.core.SwitchboardListener;
+import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.routing.CircuitState;
@@ -72,5 +73,30 @@ public final class RecordingListener extends SwitchboardListener {
   @Override
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
     events.add("circuit " + deployment.id() + " " + from + "->" + to);
+  }
+
+  @Override
+  public void cacheLookup(String requestId, String modelGroup, CacheLevel level, boolean hit, Duration latency) {
+    events.add("cacheLookup " + level.tag() + " " + (hit ? "hit" : "miss"));
+  }
+
+  @Override
+  public void cacheCoalesced(String requestId, String modelGroup) {
+    events.add("cacheCoalesced " + modelGroup);
+  }
+
+  @Override
+  public void cacheLoad(String requestId, String modelGroup, Duration loadTime, Throwable error) {
+    events.add("cacheLoad " + modelGroup + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+  }
+
+  @Override
+  public void cacheEviction(CacheLevel level, String cause) {
+    events.add("cacheEviction " + level.tag() + " " + cause);
+  }
+
+  @Override
+  public void cacheError(CacheLevel level, String operation, Throwable error) {
+    events.add("cacheError " + level.tag() + " " + operation);
   }
 }

@@ -50,8 +50,6 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CostRuntime.class);
 
   /** {@link RouteInfo#cache()} of a response served from Switchboard's own cache. */
-  // The cache names hits by level ("hit-l1", "hit-l2"); any of them cost nothing upstream.
-  static final String CACHE_HIT = "hit";
 
   /** Default bound of the usage write buffer, in records. */
   public static final int DEFAULT_BUFFER = 10_000;
@@ -139,8 +137,11 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
   void record(UsageRecord.Builder draft, RouteInfo route, Usage usage) {
     try {
       Cost cost = Cost.ZERO;
-      if (route != null && route.cache().startsWith(CACHE_HIT)) {
-        usage = Usage.ZERO; // served from Switchboard's cache: no upstream tokens were spent
+      if (route != null && route.servedFromCache()) {
+        // A cache hit or a coalesced follower spent no upstream tokens; what it saved is priced at the
+        // group's first deployment, since the stored answer does not say which deployment produced it.
+        draft.costSaved(savedCost(route.group() != null ? route.group() : draft.build().modelGroup(), usage));
+        usage = Usage.ZERO;
       } else if (usage != null && (usage.promptTokens() > 0 || usage.completionTokens() > 0 || usage.totalTokens() > 0)) {
         ModelPrice price = route == null || route.deployment() == null ? null : prices.get(route.deployment());
         cost = price != null ? Cost.of(price.cost(usage)) : Cost.UNKNOWN;
@@ -158,6 +159,15 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
     } catch (RuntimeException e) {
       log.error("could not record usage; the call itself is unaffected", e);
     }
+  }
+
+  private Cost savedCost(String group, Usage cachedUsage) {
+    ModelGroup g = group == null ? null : groups.get(group);
+    if (g == null || cachedUsage == null) {
+      return Cost.ZERO;
+    }
+    ModelPrice price = prices.get(g.deployments().get(0).id());
+    return price == null ? Cost.UNKNOWN : Cost.of(price.cost(cachedUsage));
   }
 
   /** A record draft with the caller's identity and how the call ended. */

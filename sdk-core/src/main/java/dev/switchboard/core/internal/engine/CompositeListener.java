@@ -4,6 +4,7 @@ import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cost.Budget;
 import dev.switchboard.core.cost.BudgetAlert;
 import dev.switchboard.core.cost.UsageRecord;
+import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.routing.CircuitState;
@@ -107,5 +108,30 @@ public final class CompositeListener extends SwitchboardListener {
   @Override
   public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {
     each("budgetDowngrade", l -> l.budgetDowngrade(requestId, budget, subject, fromGroup, toGroup));
+  }
+
+  @Override
+  public void cacheLookup(String requestId, String modelGroup, CacheLevel level, boolean hit, Duration latency) {
+    each("cacheLookup", l -> l.cacheLookup(requestId, modelGroup, level, hit, latency));
+  }
+
+  @Override
+  public void cacheCoalesced(String requestId, String modelGroup) {
+    each("cacheCoalesced", l -> l.cacheCoalesced(requestId, modelGroup));
+  }
+
+  @Override
+  public void cacheLoad(String requestId, String modelGroup, Duration loadTime, Throwable error) {
+    each("cacheLoad", l -> l.cacheLoad(requestId, modelGroup, loadTime, error));
+  }
+
+  @Override
+  public void cacheEviction(CacheLevel level, String cause) {
+    each("cacheEviction", l -> l.cacheEviction(level, cause));
+  }
+
+  @Override
+  public void cacheError(CacheLevel level, String operation, Throwable error) {
+    each("cacheError", l -> l.cacheError(level, operation, error));
   }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.cost.CostTracker;
+import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.InvalidRequestException;
@@ -14,6 +15,7 @@ import dev.switchboard.core.error.RateLimitedException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
 import dev.switchboard.core.internal.cost.CostRuntime;
+import dev.switchboard.core.internal.cache.ResponseCache;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -23,6 +25,7 @@ import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.DeploymentState;
 import dev.switchboard.core.routing.ModelGroup;
+import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,32 +64,51 @@ public final class Engine implements AutoCloseable {
   private final Supplier<String> requestIds;
   private final ScheduledThreadPoolExecutor scheduler;
   private final CostRuntime cost;
+  private final ResponseCache cache;
 
   /**
    * @param providers provider instances by account name
    * @param ownedProviders the providers this engine created and must close
+   * @param cost usage recording, budgets and spend queries
+   * @param cacheSettings the client's cache settings, or null (groups may still set theirs)
+   * @param cacheStore the shared cache level, or null
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
-      Supplier<String> requestIds, CostRuntime cost) {
+      Supplier<String> requestIds, CostRuntime cost, CacheSettings cacheSettings, CacheStore cacheStore) {
     this.listener = listener;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
     this.clock = clock;
     this.cost = cost;
-    // Built-in interceptors in DESIGN.md's order, then the embedder's. Usage recording comes first so that
-    // it sees every outcome, refusals included.
+    this.ownedProviders = List.copyOf(ownedProviders);
+    this.requestIds = requestIds;
+    // Built-in interceptors in DESIGN.md's order around the embedder's: usage recording first (it sees
+    // every outcome, refusals included), then budget, then the embedder's interceptors, then the cache
+    // right before the router, so that a hit skips only upstream work.
     List<Interceptor> chain = new ArrayList<>();
     chain.add(cost.usageInterceptor());
     if (cost.budgetInterceptor() != null) {
       chain.add(cost.budgetInterceptor());
     }
     chain.addAll(interceptors);
+    Map<String, CacheSettings> groupCache = new LinkedHashMap<>();
+    boolean anyGroupCache = false;
+    for (ModelGroup g : modelGroups) {
+      groupCache.put(g.name(), g.cache());
+      anyGroupCache |= g.cache() != null;
+    }
+    if (cacheSettings != null || anyGroupCache) {
+      // The system clock's wall time can jump; Caffeine wants a monotonic ticker then.
+      java.util.function.LongSupplier ticker = clock.equals(Clock.systemUTC()) ? System::nanoTime : this::nanoTime;
+      this.cache = new ResponseCache(cacheSettings, groupCache, cacheStore, listener, clock, ticker, this::schedule);
+      chain.add(cache);
+    } else {
+      this.cache = null;
+    }
     this.interceptors = List.copyOf(chain);
-    this.ownedProviders = List.copyOf(ownedProviders);
-    this.requestIds = requestIds;
 
     Map<String, DeploymentRuntime> byId = new LinkedHashMap<>();
     Map<String, GroupRuntime> groupMap = new LinkedHashMap<>();
@@ -197,6 +219,11 @@ public final class Engine implements AutoCloseable {
   /** Spend queries and prices. */
   public CostTracker costs() {
     return cost;
+  }
+
+  /** The response cache, or null when caching is off everywhere. */
+  public ResponseCache cache() {
+    return cache;
   }
 
   /** The configured model groups, as OpenAI's model list shows them. */

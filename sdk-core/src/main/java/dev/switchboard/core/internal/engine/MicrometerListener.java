@@ -6,6 +6,7 @@ import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cost.Budget;
 import dev.switchboard.core.cost.BudgetAlert;
 import dev.switchboard.core.cost.UsageRecord;
+import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Turns engine events into the meters named in {@code SwitchboardMetrics}. */
 public final class MicrometerListener extends SwitchboardListener {
@@ -51,7 +53,8 @@ public final class MicrometerListener extends SwitchboardListener {
     if (error != null) {
       counter(ERRORS, TAG_GROUP, modelGroup, TAG_TYPE, outcome).increment();
     }
-    if (usage != null && route != null) {
+    // A cache hit or a coalesced call spent no upstream tokens: counting them would double them.
+    if (usage != null && route != null && route.provider() != null && !route.servedFromCache()) {
       counter(TOKENS, TAG_GROUP, modelGroup, TAG_PROVIDER, route.provider(), TAG_DEPLOYMENT, route.deployment(),
           TAG_DIRECTION, "input").increment(usage.promptTokens());
       counter(TOKENS, TAG_GROUP, modelGroup, TAG_PROVIDER, route.provider(), TAG_DEPLOYMENT, route.deployment(),
@@ -135,6 +138,41 @@ public final class MicrometerListener extends SwitchboardListener {
   public void budgetDowngrade(String requestId, Budget budget, String subject, String fromGroup, String toGroup) {
     counter(BUDGET_DOWNGRADES, TAG_GROUP, fromGroup, TAG_SCOPE, lower(budget.scope().name()), TAG_PERIOD,
         lower(budget.period().name())).increment();
+  }
+
+  @Override
+  public void cacheLookup(String requestId, String modelGroup, CacheLevel level, boolean hit, Duration latency) {
+    counter(CACHE_REQUESTS, TAG_GROUP, modelGroup, TAG_LEVEL, level.tag(), TAG_RESULT, hit ? RESULT_HIT : RESULT_MISS)
+        .increment();
+  }
+
+  @Override
+  public void cacheCoalesced(String requestId, String modelGroup) {
+    counter(CACHE_COALESCED, TAG_GROUP, modelGroup).increment();
+  }
+
+  @Override
+  public void cacheLoad(String requestId, String modelGroup, Duration loadTime, Throwable error) {
+    timer(CACHE_LOAD, TAG_GROUP, modelGroup, TAG_OUTCOME, outcome(error)).record(loadTime);
+  }
+
+  @Override
+  public void cacheEviction(CacheLevel level, String cause) {
+    counter(CACHE_EVICTIONS, TAG_LEVEL, level.tag(), TAG_CAUSE, cause).increment();
+  }
+
+  @Override
+  public void cacheError(CacheLevel level, String operation, Throwable error) {
+    counter(CACHE_ERRORS, TAG_LEVEL, level.tag(), TAG_OPERATION, operation).increment();
+  }
+
+  /** Registers the gauges of the in-process cache. */
+  public void bindCache(LongSupplier bytes, LongSupplier entries) {
+    Gauge.builder(CACHE_BYTES, () -> bytes.getAsLong()) // a Supplier gauge holds its source strongly
+        .tags(TAG_LEVEL, CacheLevel.L1.tag())
+        .description("bytes held by the in-process response cache").baseUnit("bytes").register(registry);
+    Gauge.builder(CACHE_ENTRIES, () -> entries.getAsLong()).tags(TAG_LEVEL, CacheLevel.L1.tag())
+        .description("entries held by the in-process response cache").register(registry);
   }
 
   private static String lower(String s) {
