@@ -281,12 +281,12 @@ class UsageRecordingTest {
   }
 
   @Test
-  void chat_answeredFromCache_noTokensNoCost() {
+  void chat_answeredFromCache_noTokensNoCostAndTheCostItSaved() {
     Interceptor cache = new Interceptor() {
       @Override
       public CompletableFuture<ChatResponse> interceptChat(Chain chain) {
         return CompletableFuture.completedFuture(FakeProvider.response("model-a", "cached").toBuilder()
-            .route(RouteInfo.builder().cache("hit").build()).build());
+            .route(RouteInfo.builder().cache(RouteInfo.CACHE_HIT_L1).build()).build());
       }
     };
     switchboard = builder().interceptor(cache).build();
@@ -294,9 +294,11 @@ class UsageRecordingTest {
     switchboard.chatBlocking(request(), as(null, "alice", null));
 
     UsageRecord r = events.only();
-    assertThat(r.cache()).isEqualTo("hit");
+    assertThat(r.cache()).isEqualTo(RouteInfo.CACHE_HIT_L1);
     assertThat(r.usage()).isEqualTo(Usage.ZERO);
     assertThat(r.cost()).isEqualTo(Cost.ZERO);
+    // The cached answer's 10 prompt + 5 completion tokens at the group's first deployment ($1000/$2000 per M).
+    assertThat(r.costSaved()).isEqualTo(Cost.of(Money.of("0.02")));
     assertThat(a.calls()).isZero();
     assertThat(totals(UsageDimension.USER, "alice").requests()).isEqualTo(1);
   }
