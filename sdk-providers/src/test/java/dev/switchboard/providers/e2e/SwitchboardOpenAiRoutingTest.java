@@ -140,6 +140,13 @@ class SwitchboardOpenAiRoutingTest {
 
     CompletableFuture<ChatResponse> held = switchboard.chat(hello("chat"));
     assertThat(firstCallStarted.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // Wait until a really holds the call: a request cancelled before it arrived could otherwise land on a
+    // during the next test, after WireMock's reset.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+    while (a.findAll(chatRequests()).isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(a.findAll(chatRequests())).hasSize(1);
     ChatResponse second = switchboard.chatBlocking(hello("chat"));
     held.cancel(true);
 
