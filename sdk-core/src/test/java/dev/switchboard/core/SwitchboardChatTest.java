@@ -571,4 +571,34 @@ class SwitchboardChatTest {
     assertThat(chat().text()).isEqualTo("b says hi");
     assertThat(chat().text()).isEqualTo("b says hi");
   }
+
+  @Test
+  void chat_answerArrivesOnAnotherThread_callerSeesItOnlyAfterRequestEndRan() throws Exception {
+    java.util.concurrent.CountDownLatch inRequestEnd = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<ChatResponse> upstream = new CompletableFuture<>();
+    a.thenChat((r, c) -> upstream);
+    switchboard = builder().listener(new SwitchboardListener() {
+      @Override
+      public void requestEnd(String requestId, String modelGroup, boolean stream, Duration latency,
+          dev.switchboard.core.model.RouteInfo route, dev.switchboard.core.model.Usage usage, Throwable error) {
+        inRequestEnd.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).build();
+    CompletableFuture<ChatResponse> call = switchboard.chat(request("g"));
+
+    Thread answerer = new Thread(() -> upstream.complete(FakeProvider.response("model-a", "late")));
+    answerer.start();
+    assertThat(inRequestEnd.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(call).as("metrics and usage are recorded before the caller sees the answer").isNotDone();
+    release.countDown();
+    assertThat(call.get(10, TimeUnit.SECONDS).text()).isEqualTo("late");
+    answerer.join();
+  }
 }

@@ -156,10 +156,9 @@ public final class Engine implements AutoCloseable {
     } else {
       result = new ChatChain(0, request, options, requestId).proceed(request);
     }
-    result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
+    return afterEnd(result, (response, error) -> listener.requestEnd(requestId, group, false,
         Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
         response == null ? null : response.usage(), unwrap(error)));
-    return result;
   }
 
   public Flow.Publisher<ChatChunk> stream(ChatRequest request, RequestOptions options) {
@@ -207,13 +206,42 @@ public final class Engine implements AutoCloseable {
         }
       }).start();
     }
-    result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
-        Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
-        response == null ? null : response.usage(), unwrap(error)));
-    if (invalid == null) {
-      result.whenComplete((response, error) -> cost.embeddingEnd(requestId, options, request, start, response, error));
-    }
-    return result;
+    boolean record = invalid == null;
+    return afterEnd(result, (response, error) -> {
+      listener.requestEnd(requestId, group, false, Duration.ofNanos(nanoTime() - start),
+          response == null ? null : response.route(), response == null ? null : response.usage(), unwrap(error));
+      if (record) {
+        cost.embeddingEnd(requestId, options, request, start, response, error);
+      }
+    });
+  }
+
+  /**
+   * The caller's view of {@code result}: completes only after {@code end} ran, so that whoever sees
+   * the answer also sees its metrics and usage; cancelling it cancels {@code result} (and so the
+   * upstream call).
+   */
+  private static <T> CompletableFuture<T> afterEnd(CompletableFuture<T> result,
+      java.util.function.BiConsumer<? super T, ? super Throwable> end) {
+    CompletableFuture<T> caller = new CompletableFuture<>();
+    result.whenComplete((value, error) -> {
+      try {
+        end.accept(value, error);
+      } catch (RuntimeException e) {
+        log.warn("request end bookkeeping failed; the call's outcome is unaffected", e);
+      }
+      if (error != null) {
+        caller.completeExceptionally(unwrap(error));
+      } else {
+        caller.complete(value);
+      }
+    });
+    caller.whenComplete((value, error) -> {
+      if (caller.isCancelled()) {
+        result.cancel(true);
+      }
+    });
+    return caller;
   }
 
   /** Spend queries and prices. */
