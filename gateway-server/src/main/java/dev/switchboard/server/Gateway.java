@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.server.internal.DemoProvider;
 import dev.switchboard.server.internal.EmbeddedConfiguration;
 import dev.switchboard.server.internal.GatewayServer;
@@ -62,7 +63,8 @@ public final class Gateway implements AutoCloseable {
     Switchboard switchboard = null;
     GatewayServer server;
     try {
-      Switchboard.Builder builder = Switchboard.builder().meterRegistry(metrics);
+      // Deterministic answers (temperature 0 or a seed) are cached in process for an hour unless a call says no.
+      Switchboard.Builder builder = Switchboard.builder().meterRegistry(metrics).cache(CacheSettings.ofDefaults());
       configuration.applyTo(builder, demo);
       switchboard = builder.build();
       server = GatewayServer.start(switchboard, metrics, GatewaySettings.HOST, settings.port(), settings.maxBodyBytes(),

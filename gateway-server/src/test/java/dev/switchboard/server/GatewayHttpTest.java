@@ -219,4 +219,45 @@ class GatewayHttpTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("\"code\":\"invalid_json\"");
   }
+
+  @Test
+  void chat_sameDeterministicRequestTwice_secondAnsweredFromCacheWithHeader() throws Exception {
+    String body = "{\"model\":\"demo\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"cache me 1\"}]}";
+
+    HttpResponse<String> first = post("/v1/chat/completions", body);
+    HttpResponse<String> second = post("/v1/chat/completions", body);
+
+    assertThat(first.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("x-switchboard-cache")).hasValue("hit-l1");
+    assertThat(second.body()).isEqualTo(first.body());
+  }
+
+  @Test
+  void chat_noCacheInBodyOrHeader_bypassesTheCache() throws Exception {
+    String body = "{\"model\":\"demo\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"cache me 2\"}]";
+    post("/v1/chat/completions", body + "}");
+
+    HttpResponse<String> viaBody = post("/v1/chat/completions", body + ",\"cache\":{\"no-cache\":true}}");
+    HttpResponse<String> viaHeader = post("/v1/chat/completions", body + "}", "x-switchboard-cache", "no-cache");
+    HttpResponse<String> viaCacheControl = post("/v1/chat/completions", body + "}", "Cache-Control", "no-cache");
+
+    assertThat(viaBody.statusCode()).isEqualTo(200);
+    assertThat(viaBody.headers().firstValue("x-switchboard-cache")).hasValue("bypass");
+    assertThat(viaHeader.headers().firstValue("x-switchboard-cache")).hasValue("bypass");
+    assertThat(viaCacheControl.headers().firstValue("x-switchboard-cache")).hasValue("bypass");
+  }
+
+  @Test
+  void chat_badCacheOption_answers400NamingIt() throws Exception {
+    HttpResponse<String> badTtl = post("/v1/chat/completions", chat(",\"cache\":{\"ttl\":\"soon\"}"));
+    HttpResponse<String> unknown = post("/v1/chat/completions", chat(",\"cache\":{\"forever\":true}"));
+    HttpResponse<String> badHeader = post("/v1/chat/completions", chat(""), "x-switchboard-cache", "maybe");
+
+    assertThat(badTtl.statusCode()).isEqualTo(400);
+    assertThat(badTtl.body()).contains("\"param\":\"cache.ttl\"");
+    assertThat(unknown.body()).contains("\"param\":\"cache.forever\"");
+    assertThat(badHeader.statusCode()).isEqualTo(400);
+    assertThat(badHeader.body()).contains("\"param\":\"x-switchboard-cache\"");
+  }
 }

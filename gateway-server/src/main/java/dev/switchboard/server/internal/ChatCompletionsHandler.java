@@ -2,6 +2,7 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.cache.CacheControl;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -27,14 +28,18 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     byte[] body = GatewayRouter.bodyBytes(ctx);
     ChatRequest request;
     StreamFlags flags;
+    CacheControl cache;
     try {
       request = OpenAiJson.readChatRequest(body);
       flags = StreamFlags.read(body, requestId);
+      cache = CacheControls.read(request, ctx.request().getHeader(CacheControls.HEADER),
+          ctx.request().getHeader("Cache-Control"), requestId);
+      request = CacheControls.stripped(request);
     } catch (SwitchboardException e) {
       ErrorResponses.send(ctx, e);
       return;
     }
-    RequestOptions options = RequestOptions.builder().requestId(requestId).build();
+    RequestOptions options = RequestOptions.builder().requestId(requestId).cacheControl(cache).build();
     if (flags.stream()) {
       SseResponse.stream(ctx, switchboard.stream(request, options), flags.includeUsage());
       return;

@@ -118,6 +118,7 @@ final class GatewayRouter {
     if (route.deployment() != null) {
       response.putHeader(ErrorResponses.DEPLOYMENT_HEADER, route.deployment());
     }
+    response.putHeader(CacheControls.HEADER, route.cache());
   }
 
   static void sendJson(HttpServerResponse response, byte[] json) {
