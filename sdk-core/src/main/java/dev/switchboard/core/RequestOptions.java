@@ -1,8 +1,10 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.ratelimit.RateLimitStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Per-call options that are not part of the OpenAI request: request id, caller identity, timeouts,
@@ -19,6 +21,7 @@ public final class RequestOptions {
   private final Timeouts timeouts;
   private final Map<String, String> headers;
   private final Map<String, Object> attributes;
+  private final Consumer<? super RateLimitStatus> onRateLimitStatus;
 
   private RequestOptions(Builder b) {
     this.requestId = b.requestId;
@@ -26,6 +29,7 @@ public final class RequestOptions {
     this.timeouts = b.timeouts;
     this.headers = Map.copyOf(b.headers);
     this.attributes = Map.copyOf(b.attributes);
+    this.onRateLimitStatus = b.onRateLimitStatus;
   }
 
   /** No request id (one is generated), the client's timeouts, no headers, no attributes. */
@@ -44,6 +48,7 @@ public final class RequestOptions {
     b.timeouts = timeouts;
     b.headers.putAll(headers);
     b.attributes.putAll(attributes);
+    b.onRateLimitStatus = onRateLimitStatus;
     return b;
   }
 
@@ -72,6 +77,11 @@ public final class RequestOptions {
     return attributes;
   }
 
+  /** Receives the caller's rate-limit status (see {@link Builder#onRateLimitStatus}), or null. */
+  public Consumer<? super RateLimitStatus> onRateLimitStatus() {
+    return onRateLimitStatus;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RequestOptions)) {
@@ -80,12 +90,13 @@ public final class RequestOptions {
     RequestOptions that = (RequestOptions) o;
     return Objects.equals(requestId, that.requestId) && caller.equals(that.caller)
         && Objects.equals(timeouts, that.timeouts)
-        && headers.equals(that.headers) && attributes.equals(that.attributes);
+        && headers.equals(that.headers) && attributes.equals(that.attributes)
+        && Objects.equals(onRateLimitStatus, that.onRateLimitStatus);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requestId, caller, timeouts, headers, attributes);
+    return Objects.hash(requestId, caller, timeouts, headers, attributes, onRateLimitStatus);
   }
 
   @Override
@@ -101,6 +112,7 @@ public final class RequestOptions {
     private Timeouts timeouts;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private Consumer<? super RateLimitStatus> onRateLimitStatus;
 
     private Builder() {}
 
@@ -131,6 +143,19 @@ public final class RequestOptions {
 
     public Builder attribute(String name, Object value) {
       attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Receives this call's {@link RateLimitStatus} once the caller's limits were checked, admitted or
+     * refused: exactly once, before any upstream call, so before the response, a stream's first chunk
+     * or the call's error, on whichever thread decided (the caller's with the local limiter). Never
+     * called when no caller limit applies. The gateway uses it to write OpenAI's
+     * {@code x-ratelimit-*} headers ({@link RateLimitStatus#openAiHeaders()}) on every response.
+     * Must be fast and must not block; an exception it throws is logged and ignored. Null: none.
+     */
+    public Builder onRateLimitStatus(Consumer<? super RateLimitStatus> handler) {
+      this.onRateLimitStatus = handler;
       return this;
     }
 

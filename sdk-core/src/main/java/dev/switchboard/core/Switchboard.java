@@ -5,12 +5,15 @@ import dev.switchboard.core.internal.engine.CompositeListener;
 import dev.switchboard.core.internal.engine.Engine;
 import dev.switchboard.core.internal.engine.MicrometerListener;
 import dev.switchboard.core.internal.engine.ProviderFactories;
+import dev.switchboard.core.internal.ratelimit.RateLimiting;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
+import dev.switchboard.core.ratelimit.Limits;
+import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.Provider;
@@ -184,6 +187,8 @@ public final class Switchboard implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Supplier<String> requestIds = Builder::randomRequestId;
     private ClassLoader classLoader;
+    private Limits limits = Limits.none();
+    private RateLimiter rateLimiter;
 
     private Builder() {}
 
@@ -286,6 +291,27 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The caller limits: tiers, per-dimension limits and overrides, checked first for every chat and
+     * stream call (before the embedder's interceptors and the cache); a refusal fails the call with a
+     * {@link dev.switchboard.core.error.RateLimitedException} before any upstream call. Default
+     * {@link Limits#none()}. Deployments' own limits ({@code Deployment.Builder.limit}) apply either way.
+     */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Where limits are counted. Default: {@link RateLimiter#local(Clock)} on this client's clock, in
+     * this process; a shared store (Redis) makes limits global across instances. The caller keeps
+     * ownership of a limiter given here.
+     */
+    public Builder rateLimiter(RateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+      return this;
+    }
+
     /** The class loader to discover {@link ProviderFactory} implementations in. Default: this class's. */
     public Builder classLoader(ClassLoader classLoader) {
       this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -348,8 +374,13 @@ public final class Switchboard implements AutoCloseable {
       if (meterRegistry != null) {
         all.add(new MicrometerListener(meterRegistry));
       }
+      CompositeListener listener = new CompositeListener(all);
+      boolean deploymentLimits = groups.values().stream().flatMap(g -> g.deployments().stream())
+          .anyMatch(d -> !d.limits().isEmpty());
+      RateLimiting rateLimiting = limits.isEmpty() && !deploymentLimits ? null
+          : new RateLimiting(limits, rateLimiter != null ? rateLimiter : RateLimiter.local(clock), listener);
       return new Switchboard(new Engine(List.copyOf(groups.values()), providers, owned, interceptors,
-          new CompositeListener(all), retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds));
+          listener, retryPolicy, circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, rateLimiting));
     }
 
     @SuppressWarnings("unchecked")

@@ -32,6 +32,21 @@ public final class SwitchboardMetrics {
   /** Gauge: 1 for a deployment's current breaker state, 0 for the others. Tags: provider, deployment, state. */
   public static final String CIRCUIT_STATE = "switchboard.circuit.state";
 
+  /**
+   * Counter: limit checks. Tags: dimension (key, user, team, ip, model, deployment), limit (the
+   * configured limit name, e.g. requests-per-minute), outcome (admitted, rejected). When a call is
+   * refused, only the limit that refused counts, as rejected.
+   */
+  public static final String RATE_LIMIT_DECISIONS = "switchboard.ratelimit.decisions";
+  /**
+   * Counter: tokens moved by settling token reservations. Tags: scope (caller, deployment), outcome
+   * (reserved: the estimates taken; refunded: over-estimates given back; charged: under-estimates
+   * taken afterwards).
+   */
+  public static final String RATE_LIMIT_TOKENS = "switchboard.ratelimit.tokens";
+  /** Counter: decisions made by a fail-open fallback while the limiter's store was unreachable. Tags: scope. */
+  public static final String RATE_LIMIT_DEGRADED = "switchboard.ratelimit.degraded";
+
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
   public static final String TAG_OUTCOME = "outcome";
@@ -42,6 +57,9 @@ public final class SwitchboardMetrics {
   public static final String TAG_KIND = "kind";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STATE = "state";
+  public static final String TAG_DIMENSION = "dimension";
+  public static final String TAG_LIMIT = "limit";
+  public static final String TAG_SCOPE = "scope";
 
   /** The outcome tag value of a successful call. */
   public static final String OUTCOME_SUCCESS = "success";

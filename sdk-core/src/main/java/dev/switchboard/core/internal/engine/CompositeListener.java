@@ -3,6 +3,7 @@ package dev.switchboard.core.internal.engine;
 import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.ratelimit.LimitDecision;
 import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import java.time.Duration;
@@ -84,5 +85,16 @@ public final class CompositeListener extends SwitchboardListener {
   @Override
   public void circuitStateChanged(Deployment deployment, CircuitState from, CircuitState to) {
     each("circuitStateChanged", l -> l.circuitStateChanged(deployment, from, to));
+  }
+
+  @Override
+  public void limitDecided(String requestId, Deployment deployment, LimitDecision decision) {
+    each("limitDecided", l -> l.limitDecided(requestId, deployment, decision));
+  }
+
+  @Override
+  public void limitsSettled(String requestId, Deployment deployment, LimitDecision decision, long reservedTokens,
+      long usedTokens) {
+    each("limitsSettled", l -> l.limitsSettled(requestId, deployment, decision, reservedTokens, usedTokens));
   }
 }

@@ -12,6 +12,8 @@ import dev.switchboard.core.error.ModelNotFoundException;
 import dev.switchboard.core.error.RateLimitedException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
+import dev.switchboard.core.internal.ratelimit.RateLimiting;
+import dev.switchboard.core.internal.ratelimit.TokenEstimate;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -51,6 +53,7 @@ public final class Engine implements AutoCloseable {
   final RetryPolicy retryPolicy;
   final Timeouts timeouts;
   final Duration rateLimitCooldown;
+  final RateLimiting rateLimiting; // null when neither callers nor deployments have limits
   private final Clock clock;
   private final Map<String, GroupRuntime> groups;
   private final List<ModelInfo> modelList;
@@ -62,17 +65,26 @@ public final class Engine implements AutoCloseable {
   /**
    * @param providers provider instances by account name
    * @param ownedProviders the providers this engine created and must close
+   * @param rateLimiting caller and deployment limits, or null when none are configured
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
-      Supplier<String> requestIds) {
+      Supplier<String> requestIds, RateLimiting rateLimiting) {
     this.listener = listener;
+    this.rateLimiting = rateLimiting;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
     this.clock = clock;
-    this.interceptors = List.copyOf(interceptors);
+    // Built-in interceptors first, in DESIGN.md's order: rate limit + quota, then the embedder's.
+    List<Interceptor> chain = new ArrayList<>();
+    Interceptor limits = rateLimiting != null ? rateLimiting.interceptor() : null;
+    if (limits != null) {
+      chain.add(limits);
+    }
+    chain.addAll(interceptors);
+    this.interceptors = List.copyOf(chain);
     this.ownedProviders = List.copyOf(ownedProviders);
     this.requestIds = requestIds;
 
@@ -171,7 +183,7 @@ public final class Engine implements AutoCloseable {
         public EmbeddingResponse withRoute(EmbeddingResponse value, dev.switchboard.core.model.RouteInfo route) {
           return value.toBuilder().route(route).build();
         }
-      }).start();
+      }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
     }
     result.whenComplete((response, error) -> listener.requestEnd(requestId, group, false,
         Duration.ofNanos(nanoTime() - start), response == null ? null : response.route(),
@@ -202,7 +214,7 @@ public final class Engine implements AutoCloseable {
       public ChatResponse withRoute(ChatResponse value, dev.switchboard.core.model.RouteInfo route) {
         return value.toBuilder().route(route).build();
       }
-    }).start();
+    }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
   }
 
   Flow.Publisher<ChatChunk> routeStream(ChatRequest request, RequestOptions options, String requestId) {

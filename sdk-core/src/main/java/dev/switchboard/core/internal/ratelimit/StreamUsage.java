@@ -1,0 +1,65 @@
+package dev.switchboard.core.internal.ratelimit;
+
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.RouteInfo;
+import dev.switchboard.core.model.ToolCallDelta;
+import dev.switchboard.core.model.Usage;
+
+/**
+ * What a stream has used so far, for settling a token reservation when it ends: the usage of the
+ * final chunk when the upstream reports one, else the prompt estimate plus the tokens of the text
+ * streamed. Chunks arrive one at a time; the end may be read from another thread (a cancel).
+ */
+public final class StreamUsage {
+
+  private final TokenEstimate estimate;
+  private final boolean countText;
+  private volatile boolean seen;
+  private volatile boolean cacheHit;
+  private volatile Usage usage;
+  private volatile long streamed;
+
+  /** @param countText whether to tokenize streamed text (only when a token limit is settled from it) */
+  public StreamUsage(TokenEstimate estimate, boolean countText) {
+    this.estimate = estimate;
+    this.countText = countText;
+  }
+
+  public void observe(ChatChunk chunk) {
+    seen = true;
+    RouteInfo route = chunk.route();
+    if (route != null && "hit".equals(route.cache())) {
+      cacheHit = true;
+    }
+    if (chunk.usage() != null) {
+      usage = chunk.usage();
+    }
+    if (countText && usage == null) {
+      long n = 0;
+      for (ChunkChoice c : chunk.choices()) {
+        n += estimate.count(c.delta().content());
+        for (ToolCallDelta t : c.delta().toolCalls()) {
+          n += estimate.count(t.name()) + estimate.count(t.arguments());
+        }
+      }
+      if (n > 0) {
+        streamed += n; // single writer: chunks are signalled one at a time
+      }
+    }
+  }
+
+  /** Tokens used by a stream that completed. */
+  public long onComplete() {
+    if (cacheHit) {
+      return 0; // answered from the cache: no upstream tokens were spent
+    }
+    Usage u = usage;
+    return u != null ? u.totalTokens() : estimate.prompt() + streamed;
+  }
+
+  /** Tokens used by a stream that failed or was cancelled: nothing before its first chunk. */
+  public long onAbort() {
+    return seen ? onComplete() : 0;
+  }
+}
