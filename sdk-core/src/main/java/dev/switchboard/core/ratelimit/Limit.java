@@ -70,10 +70,12 @@ public final class Limit {
   /**
    * {@code n} requests per {@code window}.
    *
-   * @throws IllegalArgumentException if {@code n < 1} or the window is shorter than a millisecond
+   * @throws IllegalArgumentException if {@code n < 1}, the window is shorter than a millisecond, or
+   *     {@code n} is more than one per nanosecond of it
    */
   public static Limit requests(long n, Duration window) {
-    return new Limit(Kind.REQUESTS, positive(n, "requests"), window(window, "window"), 0, null, null);
+    return new Limit(Kind.REQUESTS, rate(positive(n, "requests"), window(window, "window"), "requests"), window, 0,
+        null, null);
   }
 
   /** {@code n} tokens per minute. @throws IllegalArgumentException if {@code n < 1} */
@@ -84,10 +86,12 @@ public final class Limit {
   /**
    * {@code n} tokens (prompt plus completion) per {@code window}.
    *
-   * @throws IllegalArgumentException if {@code n < 1} or the window is shorter than a millisecond
+   * @throws IllegalArgumentException if {@code n < 1}, the window is shorter than a millisecond, or
+   *     {@code n} is more than one per nanosecond of it
    */
   public static Limit tokens(long n, Duration window) {
-    return new Limit(Kind.TOKENS, positive(n, "tokens"), window(window, "window"), 0, null, null);
+    return new Limit(Kind.TOKENS, rate(positive(n, "tokens"), window(window, "window"), "tokens"), window, 0, null,
+        null);
   }
 
   /** At most {@code n} calls in flight at once. @throws IllegalArgumentException if {@code n < 1} */
@@ -138,6 +142,7 @@ public final class Limit {
   public Limit withBurstCapacity(long capacity, Duration window) {
     positive(capacity, "burst capacity");
     Duration w = window(window, "burst window");
+    rate(capacity, w, "burst capacity");
     requireWindowed("withBurstCapacity");
     if (w.compareTo(this.window) >= 0) {
       throw new IllegalArgumentException("burst window must be shorter than the limit's window " + this.window
@@ -259,6 +264,15 @@ public final class Limit {
   private static long positive(long n, String what) {
     if (n < 1) {
       throw new IllegalArgumentException(what + " must be >= 1 but was " + n);
+    }
+    return n;
+  }
+
+  /** Refilling faster than one per nanosecond is beyond what the buckets can count (and beyond any real limit). */
+  private static long rate(long n, Duration window, String what) {
+    if (n > window.toNanos()) {
+      throw new IllegalArgumentException(what + " must refill at most one per nanosecond, so at most "
+          + window.toNanos() + " per " + window + ", but was " + n);
     }
     return n;
   }

@@ -50,6 +50,8 @@ class LimitTest {
     assertThatThrownBy(() -> Limit.requestsPerMinute(0)).hasMessage("requests must be >= 1 but was 0");
     assertThatThrownBy(() -> Limit.tokens(10, Duration.ofNanos(10)))
         .hasMessage("window must be a whole number of milliseconds >= 1 ms but was PT0.00000001S");
+    assertThatThrownBy(() -> Limit.tokensPerMinute(60_000_000_001L))
+        .hasMessage("tokens must refill at most one per nanosecond, so at most 60000000000 per PT1M, but was 60000000001");
     assertThatThrownBy(() -> Limit.requestsPerMinute(1).named("Bad Name"))
         .hasMessage("limit name must be 1 to 64 lower-case letters, digits and dashes but was 'Bad Name'");
   }

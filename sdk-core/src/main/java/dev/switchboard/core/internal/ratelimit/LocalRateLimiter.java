@@ -96,12 +96,9 @@ public final class LocalRateLimiter implements RateLimiter {
         if (e.retired) {
           continue; // swept away between lookup and lock: use its replacement
         }
-        Instant now = clock.instant();
-        if (e.canTake(check.amount(), now)) {
-          return LimitDecision.admitted(List.of(e.take(check, now)));
-        }
-        LimitState refused = e.refused(check, now, true);
-        return LimitDecision.rejected(List.of(refused), refused);
+        LimitState state = e.tryTake(check, clock.instant());
+        return state.granted() ? LimitDecision.admitted(List.of(state))
+            : LimitDecision.rejected(List.of(state), state);
       } finally {
         e.lock.unlock();
       }
@@ -279,6 +276,11 @@ public final class LocalRateLimiter implements RateLimiter {
 
     abstract boolean canTake(long amount, Instant now);
 
+    /** Takes the amount if it can; the granted state, or the refusing one with its retry-after. */
+    LimitState tryTake(LimitCheck check, Instant now) {
+      return canTake(check.amount(), now) ? take(check, now) : refused(check, now, true);
+    }
+
     /** Takes the amount ({@link #canTake} said yes) and returns the granted state. */
     abstract LimitState take(LimitCheck check, Instant now);
 
@@ -316,6 +318,21 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     boolean canTake(long amount, Instant now) {
       return amount <= capacity && bucket.estimateAbilityToConsume(amount).canBeConsumed();
+    }
+
+    @Override
+    LimitState tryTake(LimitCheck check, Instant now) {
+      if (check.amount() > capacity) {
+        return refused(check, now, true);
+      }
+      // One bucket operation decides and reports: the single-check path is the hot one.
+      ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(check.amount());
+      LimitState.Builder state = LimitState.builder(check, now).granted(probe.isConsumed())
+          .remaining(probe.getRemainingTokens()).reset(Duration.ofNanos(probe.getNanosToWaitForReset()));
+      if (!probe.isConsumed()) {
+        state.retryAfter(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+      }
+      return state.build();
     }
 
     @Override
