@@ -222,7 +222,10 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
-    /** Appends an interceptor; interceptors run in the order added, before routing. */
+    /**
+     * Appends an interceptor; interceptors run in the order added, after the built-in rate limits and
+     * before routing.
+     */
     public Builder interceptor(Interceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;

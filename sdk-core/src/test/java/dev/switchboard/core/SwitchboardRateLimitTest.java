@@ -662,6 +662,31 @@ class SwitchboardRateLimitTest {
   }
 
   @Test
+  void readmeExample_buildsAndLimitsTheGoldTier() {
+    switchboard = Switchboard.builder().provider("openai", a).provider("groq", new FakeProvider("groq")).clock(clock)
+        .limits(Limits.ofDefaults().toBuilder()
+            .tier("gold", Limit.requestsPerMinute(1000), Limit.tokensPerMinute(2_000_000))
+            .override(LimitDimension.KEY, "key_7f3a", Limit.requestsPerMinute(300))
+            .each(LimitDimension.TEAM, Limit.monthlyTokens(50_000_000))
+            .build())
+        .modelGroup(ModelGroup.builder("fast")
+            .deployment(dev.switchboard.core.routing.Deployment.builder().provider("openai").model("gpt-4o-mini")
+                .limit(Limit.requestsPerMinute(500)).limit(Limit.tokensPerMinute(200_000)).build())
+            .deployment("groq", "llama-3.1-8b-instant")
+            .build())
+        .build();
+    List<RateLimitStatus> seen = new ArrayList<>();
+    RequestOptions gold = RequestOptions.builder().onRateLimitStatus(seen::add)
+        .caller(Caller.builder().keyId("key_g").tier("gold").team("research").build()).build();
+
+    switchboard.chatBlocking(request().toBuilder().model("fast").maxTokens(100).build(), gold);
+
+    assertThat(seen.get(0).limits()).extracting(LimitState::name)
+        .containsExactly("key:requests-per-minute", "key:tokens-per-minute", "team:monthly-tokens");
+    assertThat(seen.get(0).requests().remaining()).isEqualTo(999);
+  }
+
+  @Test
   void blockingCall_refusedCall_throwsTheTypedErrorDirectly() {
     build(Limits.builder().tier(Limits.TIER_API_KEY, Limit.requestsPerMinute(1)).build());
     switchboard.chatBlocking(request(), as(key("k")));
