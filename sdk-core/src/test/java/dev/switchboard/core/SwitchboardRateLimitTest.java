@@ -662,6 +662,26 @@ class SwitchboardRateLimitTest {
   }
 
   @Test
+  void requestLimitsOnly_neverRunTheTokenizer_forCallsOrStreams() throws Exception {
+    AtomicInteger tokenized = new AtomicInteger();
+    build(Limits.builder().tier(Limits.TIER_API_KEY, Limit.requestsPerMinute(10), Limit.concurrentRequests(5))
+        .tokenCounter(text -> {
+          tokenized.incrementAndGet();
+          return text.length();
+        }).build());
+    TestPublisher<ChatChunk> upstream = new TestPublisher<>();
+    a.thenStream(upstream);
+
+    switchboard.chatBlocking(request(), as(key("k")));
+    Probe probe = stream(as(key("k")));
+    upstream.emit(FakeProvider.chunk("hello"));
+    upstream.complete();
+
+    assertThat(probe.error()).isNull();
+    assertThat(tokenized).hasValue(0);
+  }
+
+  @Test
   void readmeExample_buildsAndLimitsTheGoldTier() {
     switchboard = Switchboard.builder().provider("openai", a).provider("groq", new FakeProvider("groq")).clock(clock)
         .limits(Limits.ofDefaults().toBuilder()

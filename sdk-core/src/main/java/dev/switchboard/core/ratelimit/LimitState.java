@@ -22,6 +22,7 @@ public final class LimitState {
   private final Duration reset;
   private final Duration retryAfter;
   private final Instant checkedAt;
+  private final String receipt;
 
   private LimitState(Builder b) {
     this.subject = Objects.requireNonNull(b.subject, "subject");
@@ -32,6 +33,7 @@ public final class LimitState {
     this.reset = Objects.requireNonNull(b.reset, "reset");
     this.retryAfter = b.retryAfter;
     this.checkedAt = Objects.requireNonNull(b.checkedAt, "checkedAt");
+    this.receipt = b.receipt;
   }
 
   /** A builder for {@code check}'s state: granted, nothing remaining, reset zero, checked at {@code at}. */
@@ -45,6 +47,7 @@ public final class LimitState {
     b.remaining = remaining;
     b.reset = reset;
     b.retryAfter = retryAfter;
+    b.receipt = receipt;
     return b;
   }
 
@@ -101,6 +104,16 @@ public final class LimitState {
     return checkedAt;
   }
 
+  /**
+   * An opaque token the limiter that granted this state may attach for its own {@link
+   * RateLimiter#adjust} (e.g. the lease id of a concurrency slot in a shared store, so that a crashed
+   * instance's slots expire and a release removes exactly its own); null when unused. The engine
+   * only hands it back.
+   */
+  public String receipt() {
+    return receipt;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -112,12 +125,13 @@ public final class LimitState {
     LimitState that = (LimitState) o;
     return amount == that.amount && granted == that.granted && remaining == that.remaining
         && subject.equals(that.subject) && limit.equals(that.limit) && reset.equals(that.reset)
-        && Objects.equals(retryAfter, that.retryAfter) && checkedAt.equals(that.checkedAt);
+        && Objects.equals(retryAfter, that.retryAfter) && checkedAt.equals(that.checkedAt)
+        && Objects.equals(receipt, that.receipt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(subject, limit, amount, granted, remaining, reset, retryAfter, checkedAt);
+    return Objects.hash(subject, limit, amount, granted, remaining, reset, retryAfter, checkedAt, receipt);
   }
 
   /** Names the dimension and limit, never the subject's value (it may identify a person). */
@@ -137,6 +151,7 @@ public final class LimitState {
     private long remaining;
     private Duration reset = Duration.ZERO;
     private Duration retryAfter;
+    private String receipt;
 
     private Builder(LimitSubject subject, Limit limit, long amount, Instant checkedAt) {
       this.subject = Objects.requireNonNull(subject, "subject");
@@ -172,6 +187,12 @@ public final class LimitState {
         throw new IllegalArgumentException("retryAfter must not be negative but was " + retryAfter);
       }
       this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /** See {@link LimitState#receipt()}. */
+    public Builder receipt(String receipt) {
+      this.receipt = receipt;
       return this;
     }
 

@@ -4,7 +4,6 @@ import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamTimeoutException;
-import dev.switchboard.core.internal.ratelimit.RateLimiting;
 import dev.switchboard.core.internal.ratelimit.Reservation;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.spi.CallContext;
@@ -79,7 +78,7 @@ final class ResponseCall<T> extends RoutedCall {
       timer.cancel(false);
       long latency = engine.nanoTime() - start;
       if (permit != null) { // a failed or cancelled call reported no usage: nothing to charge
-        permit.settle(error == null ? RateLimiting.usedTokens(value, tokens().total()) : 0);
+        permit.settle(error == null ? permit.usedTokens(value) : 0);
       }
       if (error == null) {
         d.onSuccess(latency);

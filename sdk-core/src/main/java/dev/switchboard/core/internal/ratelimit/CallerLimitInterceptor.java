@@ -65,7 +65,7 @@ final class CallerLimitInterceptor implements Interceptor {
       });
       inner.whenComplete((response, e) -> {
         // Settled before the caller hears of the end, so that what it does next sees the limit settled.
-        reservation.settle(e == null ? RateLimiting.usedTokens(response, tokens.total()) : 0);
+        reservation.settle(e == null ? reservation.usedTokens(response) : 0);
         if (e == null) {
           result.complete(response);
         } else {

@@ -120,7 +120,7 @@ public final class RateLimiting {
   }
 
   /** Tokens a whole response used, for settling: its usage, 0 for a cache hit, the estimate when unknown. */
-  public static long usedTokens(Object value, long estimate) {
+  static long usedTokens(Object value, long estimate) {
     RouteInfo route = null;
     Usage usage = null;
     if (value instanceof ChatResponse) {

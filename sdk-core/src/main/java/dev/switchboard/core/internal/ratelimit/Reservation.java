@@ -53,6 +53,14 @@ public final class Reservation {
     return reservedTokens;
   }
 
+  /**
+   * Tokens a whole response used: its usage, 0 for a cache hit, the reserved estimate when it reports
+   * none; 0 without a token limit (nothing to settle, and no reason to run the tokenizer).
+   */
+  public long usedTokens(Object response) {
+    return reservedTokens == 0 ? 0 : RateLimiting.usedTokens(response, reservedTokens);
+  }
+
   /** The call ended having used {@code usedTokens} (0 when nothing was consumed). Later calls do nothing. */
   public void settle(long usedTokens) {
     settle(usedTokens, false);

@@ -14,16 +14,19 @@ import dev.switchboard.core.model.Usage;
 public final class StreamUsage {
 
   private final TokenEstimate estimate;
-  private final boolean countText;
+  private final boolean counts;
   private volatile boolean seen;
   private volatile boolean cacheHit;
   private volatile Usage usage;
   private volatile long streamed;
 
-  /** @param countText whether to tokenize streamed text (only when a token limit is settled from it) */
-  public StreamUsage(TokenEstimate estimate, boolean countText) {
+  /**
+   * @param counts whether a token limit is settled from this stream; without one nothing is counted
+   *     (and no tokenizer runs)
+   */
+  public StreamUsage(TokenEstimate estimate, boolean counts) {
     this.estimate = estimate;
-    this.countText = countText;
+    this.counts = counts;
   }
 
   public void observe(ChatChunk chunk) {
@@ -35,7 +38,7 @@ public final class StreamUsage {
     if (chunk.usage() != null) {
       usage = chunk.usage();
     }
-    if (countText && usage == null) {
+    if (counts && usage == null) {
       long n = 0;
       for (ChunkChoice c : chunk.choices()) {
         n += estimate.count(c.delta().content());
@@ -51,7 +54,7 @@ public final class StreamUsage {
 
   /** Tokens used by a stream that completed. */
   public long onComplete() {
-    if (cacheHit) {
+    if (!counts || cacheHit) {
       return 0; // answered from the cache: no upstream tokens were spent
     }
     Usage u = usage;

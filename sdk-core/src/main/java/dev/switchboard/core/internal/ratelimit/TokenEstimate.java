@@ -5,8 +5,8 @@ import dev.switchboard.core.model.EmbeddingRequest;
 
 /**
  * One request's token estimate, computed on first use and kept: prompt tokens, and the total a token
- * limit reserves (prompt plus the most the upstream may answer). Not thread-safe by design beyond
- * racy recomputation, which yields the same numbers.
+ * limit reserves (prompt plus the most the upstream may answer). Thread-safe: threads that race
+ * on the first use compute the same numbers.
  */
 public final class TokenEstimate {
 
@@ -16,8 +16,8 @@ public final class TokenEstimate {
   private final TokenEstimator estimator;
   private final ChatRequest chat;
   private final EmbeddingRequest embedding;
-  private long prompt = -1;
-  private long total = -1;
+  private volatile long prompt = -1; // volatile: a long may otherwise be read torn
+  private volatile long total = -1;
 
   private TokenEstimate(TokenEstimator estimator, ChatRequest chat, EmbeddingRequest embedding) {
     this.estimator = estimator;
