@@ -8,6 +8,7 @@ import dev.switchboard.core.model.Tool;
 import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.ratelimit.TokenCounter;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The token estimate a token limit reserves before a call: the prompt counted with a tokenizer, in
@@ -28,6 +29,8 @@ public final class TokenEstimator {
 
   private final TokenCounter counter;
   private final int defaultMaxTokens;
+  // Role names repeat on every message of every call; a handful of values, so the map stays tiny.
+  private final Map<String, Integer> roleTokens = new ConcurrentHashMap<>();
 
   public TokenEstimator(TokenCounter counter, int defaultMaxTokens) {
     this.counter = counter;
@@ -50,7 +53,7 @@ public final class TokenEstimator {
   public long promptTokens(ChatRequest request) {
     long tokens = REPLY_PRIMING;
     for (Message m : request.messages()) {
-      tokens += TOKENS_PER_MESSAGE + counter.count(m.role().value());
+      tokens += TOKENS_PER_MESSAGE + roleTokens(m.role().value());
       for (ContentPart part : m.content()) {
         if (part.isText()) {
           tokens += counter.count(part.text());
@@ -90,6 +93,17 @@ public final class TokenEstimator {
   /** Tokens in a piece of streamed text (a chunk's delta). */
   public long count(String text) {
     return text == null || text.isEmpty() ? 0 : counter.count(text);
+  }
+
+  private int roleTokens(String role) {
+    Integer n = roleTokens.get(role);
+    if (n == null) {
+      n = counter.count(role);
+      if (roleTokens.size() < 64) { // roles are provider-controlled strings: never let them grow the map unbounded
+        roleTokens.put(role, n);
+      }
+    }
+    return n;
   }
 
   private static String nullToEmpty(String s) {
