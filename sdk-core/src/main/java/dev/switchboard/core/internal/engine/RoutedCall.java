@@ -3,6 +3,7 @@ package dev.switchboard.core.internal.engine;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ContentPolicyException;
 import dev.switchboard.core.error.ContextWindowExceededException;
 import dev.switchboard.core.error.ErrorDetails;
@@ -13,12 +14,12 @@ import dev.switchboard.core.error.UpstreamTimeoutException;
 import dev.switchboard.core.internal.ratelimit.RateLimiting;
 import dev.switchboard.core.internal.ratelimit.Reservation;
 import dev.switchboard.core.internal.ratelimit.TokenEstimate;
+import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.ratelimit.LimitDecision;
 import dev.switchboard.core.ratelimit.LimitState;
-import java.util.ArrayList;
-import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.spi.CallContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -225,7 +226,7 @@ abstract class RoutedCall {
       return engine.noDeployment(group, requestId);
     }
     boolean refusedLocally = lastError instanceof RateLimitedException && ((RateLimitedException) lastError).limit() != null
-        || lastError instanceof dev.switchboard.core.error.CircuitOpenException;
+        || lastError instanceof CircuitOpenException;
     if (saturated != null && refusedLocally) {
       return RateLimiting.saturated(group.name(), requestId, saturated);
     }
