@@ -476,6 +476,26 @@ class SwitchboardRateLimitTest {
   }
 
   @Test
+  void stream_nonPositiveRequest_signalsIllegalArgumentAndReleasesTheSlot() throws Exception {
+    build(Limits.builder().tier(Limits.TIER_API_KEY, Limit.concurrentRequests(1)).build());
+    TestPublisher<ChatChunk> upstream = new TestPublisher<>();
+    a.thenStream(upstream);
+    Probe probe = stream(as(key("k")));
+    upstream.awaitSubscribed();
+
+    probe.request(0);
+
+    assertThat(probe.error()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("request must be positive (Reactive Streams §3.9) but was 0");
+    assertThat(upstream.isCancelled()).isTrue();
+    TestPublisher<ChatChunk> next = new TestPublisher<>();
+    a.thenStream(next);
+    Probe again = stream(as(key("k")));
+    next.complete();
+    assertThat(again.error()).isNull();
+  }
+
+  @Test
   void stream_statusArrivesBeforeTheFirstChunk() throws Exception {
     build(Limits.ofDefaults());
     TestPublisher<ChatChunk> upstream = new TestPublisher<>();

@@ -127,9 +127,13 @@ final class LimitedStream implements Flow.Publisher<ChatChunk> {
 
     @Override
     public void request(long n) {
-      if (n <= 0) {
+      if (n <= 0) { // signalled before cancelling: a cancelled relay stays silent
+        IllegalArgumentException e =
+            new IllegalArgumentException("request must be positive (Reactive Streams §3.9) but was " + n);
+        if (terminated.compareAndSet(false, true)) {
+          downstream.onError(e);
+        }
         cancel();
-        fail(new IllegalArgumentException("request must be positive (Reactive Streams §3.9) but was " + n));
         return;
       }
       Flow.Subscription s = upstream;
