@@ -736,4 +736,24 @@ class SwitchboardRateLimitTest {
     assertThat(f).isCompletedExceptionally();
     assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RateLimitedException.class);
   }
+
+  @Test
+  void tokenLimit_repeatAnsweredFromTheCache_settlesZeroTokensButCountsTheRequest() {
+    switchboard = Switchboard.builder().provider("a", a).clock(clock).listener(events)
+        .cache(dev.switchboard.core.cache.CacheSettings.ofDefaults())
+        .limits(Limits.builder().each(LimitDimension.KEY, Limit.tokensPerMinute(100_000)).build())
+        .modelGroup(ModelGroup.builder("g").deployment("a", "m").build())
+        .build();
+    ChatRequest deterministic = request().toBuilder().temperature(0.0).build();
+
+    switchboard.chatBlocking(deterministic, as(key("k1")));
+    ChatResponse second = switchboard.chatBlocking(deterministic, as(key("k1")));
+
+    assertThat(second.route().cache()).isEqualTo(dev.switchboard.core.model.RouteInfo.CACHE_HIT_L1);
+    assertThat(a.calls()).isEqualTo(1);
+    List<String> settled = events.events.stream().filter(e -> e.startsWith("limitsSettled caller")).toList();
+    assertThat(settled).hasSize(2);
+    assertThat(settled.get(0)).endsWith(" used=15"); // the upstream's reported usage
+    assertThat(settled.get(1)).endsWith(" used=0"); // the hit spent no upstream tokens
+  }
 }
