@@ -35,7 +35,7 @@ public final class DeferredResponseBody implements Flow.Publisher<ByteBuffer> {
   /**
    * @param transport sends the call
    * @param request builds the request when the call starts; what it throws fails the stream through
-   *     {@link Failures#transportFailure}
+   *     {@link Failures#requestFailure} (by default {@link Failures#transportFailure})
    * @param failures makes the subscriber's errors
    */
   public DeferredResponseBody(HttpTransport transport, Supplier<HttpRequest> request, Failures failures) {
