@@ -37,6 +37,10 @@ public final class SwitchboardMetrics {
   public static final String COST_UNKNOWN = "switchboard.cost.unknown";
   /** Counter: usage records dropped (write buffer full, sink failure). Tags: reason. */
   public static final String USAGE_DROPPED = "switchboard.usage.dropped";
+  /** Counter: operations of a shared usage ledger that failed or timed out (counted by the ledger). Tags: store, operation. */
+  public static final String USAGE_LEDGER_ERRORS = "switchboard.usage.ledger.errors";
+  /** Counter: usage records a shared ledger had already applied and did not count again (retries). Tags: store. */
+  public static final String USAGE_LEDGER_DUPLICATES = "switchboard.usage.ledger.duplicates";
   /** Counter: budget alerts raised. Tags: scope (key, user, team), period (day, month, total), threshold. */
   public static final String BUDGET_ALERTS = "switchboard.budget.alerts";
   /** Counter: calls a budget at its limit sent to a cheaper group. Tags: group (from), scope, period. */
