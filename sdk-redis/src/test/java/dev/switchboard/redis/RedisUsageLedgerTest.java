@@ -101,7 +101,7 @@ class RedisUsageLedgerTest extends UsageLedgerContract {
         .isBetween(Duration.ofDays(775).toSeconds() - 60, Duration.ofDays(775).toSeconds());
     assertThat(redis("TTL", "{sb:usage}:agg:team:research:total")).isEqualTo(-1L);
     assertThat((Long) redis("TTL", "{sb:usage}:seen:req-1"))
-        .isBetween(Duration.ofHours(48).toSeconds() - 60, Duration.ofHours(48).toSeconds());
+        .isBetween(RedisUsageLedger.DEFAULT_DEDUP_TTL.toSeconds() - 60, RedisUsageLedger.DEFAULT_DEDUP_TTL.toSeconds());
   }
 
   @Test
