@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.TrustOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +66,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>HTTP/1.1; {@link Builder#http2(boolean) http2(true)} offers HTTP/2 through ALPN on
  *       {@code https} upstreams (with HTTP/1.1 as the fallback), up to
  *       {@value #DEFAULT_HTTP2_CONNECTIONS_PER_HOST} connections per host;
- *   <li>TLS with the JDK's trust store and host name verification; no redirects (an API does not
+ *   <li>TLS with the JDK's trust store (or {@link Builder#trustOptions the certificates given}) and
+ *       host name verification; no redirects (an API does not
  *       redirect, and following one could forward credential headers to another host), no
  *       decompression, no retries (the engine owns retries and fallback).
  * </ul>
@@ -118,6 +120,9 @@ public final class VertxHttpTransport implements HttpTransport {
         .setMaxChunkSize(MAX_BUFFER_BYTES)
         .setVerifyHost(true)
         .setTrustAll(false);
+    if (b.trustOptions != null) {
+      options.setTrustOptions(b.trustOptions.copy());
+    }
     if (b.http2) {
       options.setUseAlpn(true)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
@@ -137,7 +142,8 @@ public final class VertxHttpTransport implements HttpTransport {
         .build();
     this.description = "VertxHttpTransport{maxConnectionsPerHost=" + b.maxConnectionsPerHost + ", http2=" + b.http2
         + ", http2ConnectionsPerHost=" + b.http2ConnectionsPerHost + ", keepAlive=" + b.keepAlive
-        + ", connectTimeout=" + b.connectTimeout + ", readTimeout=none}";
+        + ", connectTimeout=" + b.connectTimeout + ", readTimeout=none, trust="
+        + (b.trustOptions == null ? "jdk" : "custom") + "}";
   }
 
   /**
@@ -331,6 +337,7 @@ public final class VertxHttpTransport implements HttpTransport {
     private boolean http2;
     private Duration keepAlive = DEFAULT_KEEP_ALIVE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private TrustOptions trustOptions;
 
     private Builder(Vertx vertx) {
       this.vertx = vertx;
@@ -402,6 +409,18 @@ public final class VertxHttpTransport implements HttpTransport {
         throw new IllegalArgumentException("connectTimeout must be positive but was " + connectTimeout);
       }
       this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /**
+     * The certificates that {@code https} upstreams are verified against, instead of the JDK's trust
+     * store (default), e.g. {@code new PemTrustOptions().addCertPath("/etc/ssl/private-ca.pem")} for
+     * a model server behind a private CA. Copied; host names are verified either way.
+     *
+     * @throws NullPointerException if {@code trustOptions} is null
+     */
+    public Builder trustOptions(TrustOptions trustOptions) {
+      this.trustOptions = Objects.requireNonNull(trustOptions, "trustOptions").copy();
       return this;
     }
 

@@ -70,7 +70,7 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
   @Test
   void builder_defaults_areSizedForAGateway() {
     assertThat(transport.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=1024, http2=false, "
-        + "http2ConnectionsPerHost=16, keepAlive=PT30S, connectTimeout=PT10S, readTimeout=none}");
+        + "http2ConnectionsPerHost=16, keepAlive=PT30S, connectTimeout=PT10S, readTimeout=none, trust=jdk}");
   }
 
   @Test
@@ -93,9 +93,10 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
   @Test
   void builder_customValues_areApplied() {
     try (VertxHttpTransport custom = VertxHttpTransport.builder(vertx).maxConnectionsPerHost(8).http2(true)
-        .http2ConnectionsPerHost(2).keepAlive(Duration.ofMinutes(2)).connectTimeout(Duration.ofSeconds(3)).build()) {
+        .http2ConnectionsPerHost(2).keepAlive(Duration.ofMinutes(2)).connectTimeout(Duration.ofSeconds(3))
+        .trustOptions(new io.vertx.core.net.PemTrustOptions()).build()) {
       assertThat(custom.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=8, http2=true, "
-          + "http2ConnectionsPerHost=2, keepAlive=PT2M, connectTimeout=PT3S, readTimeout=none}");
+          + "http2ConnectionsPerHost=2, keepAlive=PT2M, connectTimeout=PT3S, readTimeout=none, trust=custom}");
     }
   }
 
