@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Vert.x HTTP server around one {@link Switchboard}: owns its Vert.x instance, not the client.
+ * The Vert.x HTTP server around one {@link Switchboard}: never owns the client, and owns its Vert.x
+ * instance only when it created it (see the two {@code start} methods).
  *
  * <p>{@link #start} and {@link #close} block the calling thread until the server listens or has
  * stopped, so they must not be called on an event loop. Thread-safe.
@@ -25,22 +26,47 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class GatewayServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration VERTX_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
+  private final boolean ownsVertx;
   private final HttpServer server;
   private final Duration shutdownTimeout;
   private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private GatewayServer(Vertx vertx, HttpServer server, Duration shutdownTimeout, AtomicBoolean ready) {
+  private GatewayServer(Vertx vertx, boolean ownsVertx, HttpServer server, Duration shutdownTimeout,
+      AtomicBoolean ready) {
     this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
     this.server = server;
     this.shutdownTimeout = shutdownTimeout;
     this.ready = ready;
   }
 
   /**
-   * Starts listening on {@code host:port} (port 0: any free port) and returns once it does.
+   * A Vert.x instance configured for the gateway, to share between the server and the upstream
+   * transport; close it with {@link #closeVertx} after both.
+   */
+  public static Vertx newVertx() {
+    // No file cache: a gateway serves no files, and Vert.x would otherwise create .vertx/ in the working directory.
+    return Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+  }
+
+  /**
+   * Stops {@code vertx}, waiting up to 10 seconds. Must not be called on an event loop.
+   *
+   * @throws IllegalStateException when it does not stop in time, or when called on an event loop
+   */
+  public static void closeVertx(Vertx vertx) {
+    requireNotOnEventLoop("closeVertx");
+    await(vertx.close(), VERTX_CLOSE_TIMEOUT, "stop Vert.x");
+  }
+
+  /**
+   * Starts listening on {@code host:port} (port 0: any free port) on a Vert.x instance of its own,
+   * which {@link #close} stops, and returns once it listens.
    *
    * @param metrics served at {@code /metrics}, or null for none
    * @throws IllegalStateException when the server cannot listen (e.g. the port is taken), or when
@@ -48,24 +74,47 @@ public final class GatewayServer implements AutoCloseable {
    */
   public static GatewayServer start(Switchboard switchboard, PrometheusMeterRegistry metrics, String host, int port,
       long maxBodyBytes, Duration shutdownTimeout) {
+    requireNotOnEventLoop("start");
+    Vertx vertx = newVertx();
+    try {
+      return start(vertx, true, switchboard, metrics, host, port, maxBodyBytes, shutdownTimeout);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts listening on {@code host:port} (port 0: any free port) on {@code vertx}, which stays the
+   * caller's to close after this server, and returns once it listens.
+   *
+   * @param metrics served at {@code /metrics}, or null for none
+   * @throws IllegalStateException when the server cannot listen (e.g. the port is taken), or when
+   *     called on a Vert.x event loop
+   */
+  public static GatewayServer start(Vertx vertx, Switchboard switchboard, PrometheusMeterRegistry metrics,
+      String host, int port, long maxBodyBytes, Duration shutdownTimeout) {
+    return start(Objects.requireNonNull(vertx, "vertx"), false, switchboard, metrics, host, port, maxBodyBytes,
+        shutdownTimeout);
+  }
+
+  private static GatewayServer start(Vertx vertx, boolean ownsVertx, Switchboard switchboard,
+      PrometheusMeterRegistry metrics, String host, int port, long maxBodyBytes, Duration shutdownTimeout) {
     Objects.requireNonNull(switchboard, "switchboard");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     requireNotOnEventLoop("start");
-    // No file cache: a gateway serves no files, and Vert.x would otherwise create .vertx/ in the working directory.
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     AtomicBoolean ready = new AtomicBoolean(); // set once listening, cleared when shutdown begins
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
     server.requestHandler(GatewayRouter.create(vertx, switchboard, metrics, maxBodyBytes, ready::get));
     try {
       await(server.listen(), START_TIMEOUT, "listen on " + host + ":" + port);
     } catch (RuntimeException e) {
-      vertx.close();
+      server.close();
       throw e;
     }
     ready.set(true);
-    return new GatewayServer(vertx, server, shutdownTimeout, ready);
+    return new GatewayServer(vertx, ownsVertx, server, shutdownTimeout, ready);
   }
 
   /** The port the server listens on. */
@@ -75,7 +124,7 @@ public final class GatewayServer implements AutoCloseable {
 
   /**
    * Stops accepting connections, lets in-flight requests finish for up to the shutdown timeout,
-   * then closes what is left and stops Vert.x. Idempotent.
+   * then closes what is left and, when this server created its Vert.x instance, stops it. Idempotent.
    */
   @Override
   public void close() {
@@ -87,7 +136,9 @@ public final class GatewayServer implements AutoCloseable {
     try {
       await(server.shutdown(shutdownTimeout), shutdownTimeout.plusSeconds(5), "shut the HTTP server down");
     } finally {
-      await(vertx.close(), Duration.ofSeconds(10), "stop Vert.x");
+      if (ownsVertx) {
+        await(vertx.close(), VERTX_CLOSE_TIMEOUT, "stop Vert.x");
+      }
     }
   }
 

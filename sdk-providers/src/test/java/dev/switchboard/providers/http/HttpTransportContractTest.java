@@ -47,12 +47,16 @@ import org.junit.jupiter.api.Test;
  * What every {@link HttpTransport} must do, against WireMock and a raw socket server. An
  * implementation's test extends this class, supplies the transport and checks for leaks after each
  * test.
+ *
+ * <p>Public, and shipped in this module's test jar, so that transports in other modules (e.g. the
+ * gateway's Vert.x one) run the very same cases; the helpers are protected for their own tests.
  */
-abstract class HttpTransportContractTest {
+public abstract class HttpTransportContractTest {
 
-  static final long GUARD_SECONDS = 15;
+  /** How long any wait in these tests lasts before it fails the test (a guard, never a timing). */
+  protected static final long GUARD_SECONDS = 15;
 
-  static WireMockServer wireMock;
+  protected static WireMockServer wireMock;
 
   /** The transport under test; shared by the tests of one class. */
   protected abstract HttpTransport transport();
@@ -510,7 +514,7 @@ abstract class HttpTransportContractTest {
 
   // ---- helpers ----
 
-  static RawHttpServer.Handler endlessEvents(CountDownLatch clientGone) {
+  protected static RawHttpServer.Handler endlessEvents(CountDownLatch clientGone) {
     return exchange -> {
       exchange.startChunked(200, "text/event-stream");
       try {
@@ -523,15 +527,15 @@ abstract class HttpTransportContractTest {
     };
   }
 
-  static HttpRequest request(String path) {
+  protected static HttpRequest request(String path) {
     return HttpRequest.builder().url(wireMock.baseUrl() + path).body("{}".getBytes(StandardCharsets.UTF_8)).build();
   }
 
-  static <T> T await(CompletableFuture<T> future) throws Exception {
+  protected static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(GUARD_SECONDS, TimeUnit.SECONDS);
   }
 
-  static Throwable failureOf(CompletableFuture<?> future) {
+  protected static Throwable failureOf(CompletableFuture<?> future) {
     try {
       future.get(GUARD_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -542,13 +546,13 @@ abstract class HttpTransportContractTest {
     throw new AssertionError("expected the future to fail but it succeeded");
   }
 
-  static int closedPort() throws IOException {
+  protected static int closedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  static byte[] concat(List<ByteBuffer> buffers) {
+  protected static byte[] concat(List<ByteBuffer> buffers) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (ByteBuffer buffer : buffers) {
       byte[] bytes = new byte[buffer.remaining()];

@@ -1,0 +1,230 @@
+package dev.switchboard.server.internal;
+
+import dev.switchboard.providers.http.HttpResponse;
+import dev.switchboard.providers.http.StreamingHttpResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One upstream call of {@code VertxHttpTransport}: asks the client for a request (a pooled or new
+ * connection), sends it, and completes the caller's future with the whole response or with a
+ * {@link VertxStreamingResponse} once the head has arrived.
+ *
+ * <p>Every field below the final ones is confined to the call's {@link Context}: whatever arrives
+ * from another thread (the caller cancelling its future, the transport closing) is handed to the
+ * context first. The call counts as open until Vert.x says its stream is over (body ended, failed,
+ * or reset), which is what the transport's leak checks count.
+ *
+ * @param <T> what the caller's future completes with
+ */
+public abstract class VertxCall<T> {
+
+  final Context context;
+  private final HttpClient client;
+  private final RequestOptions options;
+  private final Buffer body;
+  final CompletableFuture<T> future;
+  final Function<Throwable, Throwable> failures;
+  private final Consumer<VertxCall<?>> onRelease;
+
+  // confined to the context
+  HttpClientRequest request;
+  Throwable stopped; // why the caller no longer wants the call (cancel, transport closed); null while wanted
+  private boolean released;
+
+  VertxCall(Context context, HttpClient client, RequestOptions options, Buffer body, CompletableFuture<T> future,
+      Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.client = Objects.requireNonNull(client, "client");
+    this.options = Objects.requireNonNull(options, "options");
+    this.body = body;
+    this.future = Objects.requireNonNull(future, "future");
+    this.failures = Objects.requireNonNull(failures, "failures");
+    this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
+  }
+
+  /**
+   * A call whose future completes with the whole response once its body has arrived.
+   *
+   * @param body the request body, or null to send none
+   * @param failures maps what Vert.x fails with to what the caller receives
+   * @param onRelease runs once, on the context, when the call's stream is over
+   */
+  public static VertxCall<HttpResponse> whole(Context context, HttpClient client, RequestOptions options, Buffer body,
+      CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
+      Consumer<VertxCall<?>> onRelease) {
+    return new Whole(context, client, options, body, future, failures, onRelease);
+  }
+
+  /** A call whose future completes with a paused {@link VertxStreamingResponse} once the head has arrived. */
+  public static VertxCall<StreamingHttpResponse> streaming(Context context, HttpClient client, RequestOptions options,
+      Buffer body, CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
+      Consumer<VertxCall<?>> onRelease) {
+    return new Streaming(context, client, options, body, future, failures, onRelease);
+  }
+
+  /** Sends the request (on the context); cancelling the future from then on resets it. Call once. */
+  public final void start() {
+    future.whenComplete((result, failure) -> {
+      if (future.isCancelled()) {
+        onContext(context, () -> stop(new CancellationException("the call was cancelled")));
+      }
+    });
+    onContext(context, this::send);
+  }
+
+  /** Fails the call with {@code failure} and resets its request, from any thread (the transport closes). */
+  public final void abort(Throwable failure) {
+    onContext(context, () -> {
+      future.completeExceptionally(failure);
+      stop(failure);
+    });
+  }
+
+  /** Runs {@code action} at once when already on {@code context}, else hands it to the context. */
+  static void onContext(Context context, Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  // ---- on the context ----
+
+  private void send() {
+    if (stopped != null) {
+      release(); // cancelled before it began: nothing was sent
+      return;
+    }
+    client.request(options).onComplete(obtained -> {
+      if (obtained.failed()) {
+        failed(obtained.cause());
+        return;
+      }
+      HttpClientRequest r = obtained.result();
+      request = r;
+      if (stopped != null) {
+        reset();
+        return;
+      }
+      Future<HttpClientResponse> sent = body == null ? r.send() : r.send(body);
+      sent.onComplete(head -> {
+        if (head.failed()) {
+          failed(head.cause());
+        } else if (stopped != null) {
+          reset();
+        } else {
+          onResponse(head.result());
+        }
+      });
+    });
+  }
+
+  /** The response head arrived and the caller still wants it. Runs in Vert.x's callback: set handlers now. */
+  abstract void onResponse(HttpClientResponse response);
+
+  /** The caller gave up ({@code why}): reset what is under way. Idempotent. */
+  void stop(Throwable why) {
+    if (stopped != null) {
+      return;
+    }
+    stopped = why;
+    if (request != null) {
+      reset();
+    }
+  }
+
+  /** Vert.x failed the call before its response was handed over. */
+  final void failed(Throwable cause) {
+    release();
+    if (stopped == null) {
+      future.completeExceptionally(failures.apply(cause));
+    }
+  }
+
+  /** Resets the request (closing an HTTP/1.1 connection); the call is released once Vert.x has done it. */
+  final void reset() {
+    request.reset().onComplete(done -> release());
+  }
+
+  final void release() {
+    if (!released) {
+      released = true;
+      onRelease.accept(this);
+    }
+  }
+
+  private static final class Whole extends VertxCall<HttpResponse> {
+
+    Whole(Context context, HttpClient client, RequestOptions options, Buffer body,
+        CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
+        Consumer<VertxCall<?>> onRelease) {
+      super(context, client, options, body, future, failures, onRelease);
+    }
+
+    @Override
+    void onResponse(HttpClientResponse response) {
+      response.body().onComplete(read -> {
+        if (read.failed()) {
+          failed(read.cause());
+          return;
+        }
+        release(); // the body ended: Vert.x has put the connection back in the pool
+        if (stopped != null) {
+          return;
+        }
+        try {
+          HttpResponse.Builder whole = HttpResponse.builder().status(response.statusCode());
+          for (Map.Entry<String, String> header : response.headers()) {
+            whole.addHeader(header.getKey(), header.getValue());
+          }
+          future.complete(whole.body(read.result().getBytes()).build());
+        } catch (RuntimeException e) { // e.g. a status outside 100..999: never leave the caller waiting
+          future.completeExceptionally(failures.apply(e));
+        }
+      });
+    }
+  }
+
+  private static final class Streaming extends VertxCall<StreamingHttpResponse> {
+
+    private VertxStreamingResponse response;
+
+    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body,
+        CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
+        Consumer<VertxCall<?>> onRelease) {
+      super(context, client, options, body, future, failures, onRelease);
+    }
+
+    @Override
+    void onResponse(HttpClientResponse head) {
+      response = new VertxStreamingResponse(context, request, head, failures, this::release);
+      if (!future.complete(response)) {
+        response.close(); // the caller cancelled in the meantime: nobody will read it
+      }
+    }
+
+    @Override
+    void stop(Throwable why) {
+      if (stopped == null && response != null) {
+        stopped = why;
+        response.abort(why); // the response belongs to the caller now: fail its body, then reset
+        return;
+      }
+      super.stop(why);
+    }
+  }
+}
