@@ -5,6 +5,7 @@ import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.cost.BudgetRegistry;
 import dev.switchboard.core.cost.CostTracker;
 import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.CircuitOpenException;
@@ -246,6 +247,11 @@ public final class Engine implements AutoCloseable {
 
   /** Spend queries and prices. */
   public CostTracker costs() {
+    return cost;
+  }
+
+  /** The budgets in force, changeable at run time. */
+  public BudgetRegistry budgets() {
     return cost;
   }
 
