@@ -21,6 +21,7 @@ import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
+import dev.switchboard.core.routing.DeploymentStatus;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
@@ -164,6 +165,14 @@ public final class Switchboard implements AutoCloseable {
    */
   public BudgetRegistry budgets() {
     return engine.budgets();
+  }
+
+  /**
+   * A snapshot of every deployment's circuit breaker, cooldown and load, each deployment once, in
+   * configuration order: for health checks and status pages. No upstream call is made.
+   */
+  public List<DeploymentStatus> deploymentStatus() {
+    return engine.deploymentStatus();
   }
 
   /** The configured model groups, the models callers may name; no upstream call is made. */
