@@ -49,6 +49,12 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(Switchboard switchboard, PrometheusMeterRegistry metrics, String host, int port,
       long maxBodyBytes, Duration shutdownTimeout) {
     Objects.requireNonNull(switchboard, "switchboard");
+    return start(GatewayRouter.Routes.open(switchboard, metrics, maxBodyBytes), host, port, shutdownTimeout);
+  }
+
+  /** Starts listening with {@code routes}: authentication, admin API, access log and health components. */
+  static GatewayServer start(GatewayRouter.Routes routes, String host, int port, Duration shutdownTimeout) {
+    Objects.requireNonNull(routes, "routes");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     requireNotOnEventLoop("start");
@@ -57,7 +63,7 @@ public final class GatewayServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     AtomicBoolean ready = new AtomicBoolean(); // set once listening, cleared when shutdown begins
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    server.requestHandler(GatewayRouter.create(vertx, switchboard, metrics, maxBodyBytes, ready::get));
+    server.requestHandler(GatewayRouter.create(vertx, routes, ready::get));
     try {
       await(server.listen(), START_TIMEOUT, "listen on " + host + ":" + port);
     } catch (RuntimeException e) {
