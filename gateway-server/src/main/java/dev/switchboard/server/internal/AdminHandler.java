@@ -206,8 +206,7 @@ final class AdminHandler {
       if (!limits.isObject()) {
         throw invalid("'limits' must be an object such as {\"requests-per-minute\": 10}", "limits", requestId);
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = limits.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : limits.properties()) {
         String param = "limits." + e.getKey();
         if (!ConfigFile.LIMIT_NAMES.contains(e.getKey())) {
           throw invalid("unknown limit '" + e.getKey() + "'; expected one of " + String.join(", ",

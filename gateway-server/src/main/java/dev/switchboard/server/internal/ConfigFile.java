@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -79,7 +79,7 @@ public final class ConfigFile {
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // 1.0 stays 1.0 in messages
       .build();
 
   private final String source;
@@ -321,8 +321,7 @@ public final class ConfigFile {
     Set<String> providerNames = new LinkedHashSet<>();
     ObjectNode providerSection = object(root, "providers", "");
     if (providerSection != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = providerSection.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : providerSection.properties()) {
         String path = "providers." + e.getKey();
         providerNames.add(e.getKey());
         if (!NAME.matcher(e.getKey()).matches()) {
@@ -367,8 +366,7 @@ public final class ConfigFile {
     } else {
       Set<String> groupNames = new LinkedHashSet<>();
       models.fieldNames().forEachRemaining(groupNames::add);
-      for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : models.properties()) {
         String path = "models." + e.getKey();
         ObjectNode g = asObject(e.getValue(), path);
         if (g != null) {
@@ -383,8 +381,7 @@ public final class ConfigFile {
     Map<String, Map<String, Long>> limits = new LinkedHashMap<>();
     ObjectNode limitsNode = object(root, "limits", "");
     if (limitsNode != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = limitsNode.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : limitsNode.properties()) {
         Map<String, Long> tier = limits(e.getValue(), "limits." + e.getKey());
         if (tier != null) {
           limits.put(e.getKey(), tier);
@@ -451,8 +448,7 @@ public final class ConfigFile {
     }
     ObjectNode options = object(p, "options", path);
     if (options != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = options.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : options.properties()) {
         JsonNode v = e.getValue();
         if (v.isNull()) {
           continue;

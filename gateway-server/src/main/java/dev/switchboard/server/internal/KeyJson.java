@@ -11,7 +11,6 @@ import dev.switchboard.core.cost.SpendPeriod;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.Map;
  */
 final class KeyJson {
 
-  static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private KeyJson() {}
 
@@ -84,8 +83,7 @@ final class KeyJson {
     b.tier(text(o, "tier", false));
     JsonNode limits = o.get("limits");
     if (limits != null && limits.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = limits.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : limits.properties()) {
         b.limit(e.getKey(), e.getValue().asLong());
       }
     }

@@ -292,6 +292,19 @@ class ConfigFileTest {
   }
 
   @Test
+  void readmeExample_isAValidConfiguration() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("```yaml\n") + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+
+    GatewayConfig c = ConfigFile.parse(yaml, "README.md", ENV, ConfigFile.knownProviderTypes(
+        getClass().getClassLoader()));
+
+    assertThat(c.groups()).extracting(ModelGroup::name).containsExactly("fast");
+    assertThat(c.keysFile()).isEqualTo(Path.of("/var/lib/switchboard/keys.json"));
+  }
+
+  @Test
   void parseDuration_units() {
     com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     assertThat(ConfigFile.parseDuration(f.textNode("250ms"))).isEqualTo(Duration.ofMillis(250));
