@@ -73,8 +73,8 @@ class GatewayAccessLogTest {
     assertThat(line.get("stream").asBoolean()).isTrue();
     assertThat(line.get("tokens_out").asInt()).isPositive();
     assertThat(line.get("key_id").asText()).isEqualTo("master");
-    assertThat(line.get("key").asText()).isEqualTo("…" + MASTER.substring(MASTER.length() - 4));
-    assertThat(line.toString()).doesNotContain(MASTER).doesNotContain("quokka");
+    assertThat(line.get("key").asText()).isEqualTo("master");
+    assertThat(line.toString()).doesNotContain(MASTER.substring(MASTER.length() - 4)).doesNotContain("quokka");
   }
 
   @Test

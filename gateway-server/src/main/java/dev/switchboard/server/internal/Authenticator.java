@@ -69,7 +69,7 @@ final class Authenticator {
       return CompletableFuture.failedFuture(unauthenticated(MISSING, null, requestId));
     }
     if (masterHash != null && ApiKeys.matches(presented, masterHash)) {
-      return CompletableFuture.completedFuture(Principal.master(ApiKeys.displayPrefix(presented), clientIp));
+      return CompletableFuture.completedFuture(Principal.master(clientIp));
     }
     String hash = ApiKeys.hash(presented);
     CompletableFuture<Optional<VirtualKey>> lookup;

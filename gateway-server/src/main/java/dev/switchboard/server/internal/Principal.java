@@ -32,8 +32,9 @@ final class Principal {
     return new Principal(Kind.OPEN, null, null, Caller.builder().clientIp(clientIp).build());
   }
 
-  static Principal master(String keyPrefix, String clientIp) {
-    return new Principal(Kind.MASTER, null, keyPrefix, Caller.builder().keyId(MASTER_KEY_ID).clientIp(clientIp)
+  /** The master key is logged as {@value #MASTER_KEY_ID}: not even a part of it is shown. */
+  static Principal master(String clientIp) {
+    return new Principal(Kind.MASTER, null, MASTER_KEY_ID, Caller.builder().keyId(MASTER_KEY_ID).clientIp(clientIp)
         .build());
   }
 
