@@ -1,9 +1,11 @@
 package dev.switchboard.core;
 
 import dev.switchboard.core.cache.CacheControl;
+import dev.switchboard.core.ratelimit.RateLimitStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Per-call options that are not part of the OpenAI request: request id, caller identity, timeouts,
@@ -22,6 +24,7 @@ public final class RequestOptions {
   private final Map<String, String> headers;
   private final Map<String, Object> attributes;
   private final CacheControl cacheControl;
+  private final Consumer<? super RateLimitStatus> onRateLimitStatus;
 
   private RequestOptions(Builder b) {
     this.requestId = b.requestId;
@@ -30,6 +33,7 @@ public final class RequestOptions {
     this.headers = Map.copyOf(b.headers);
     this.attributes = Map.copyOf(b.attributes);
     this.cacheControl = b.cacheControl;
+    this.onRateLimitStatus = b.onRateLimitStatus;
   }
 
   /** No request id (one is generated), the client's timeouts, no headers, no attributes, default cache control. */
@@ -49,6 +53,7 @@ public final class RequestOptions {
     b.headers.putAll(headers);
     b.attributes.putAll(attributes);
     b.cacheControl = cacheControl;
+    b.onRateLimitStatus = onRateLimitStatus;
     return b;
   }
 
@@ -82,6 +87,11 @@ public final class RequestOptions {
     return cacheControl;
   }
 
+  /** Receives the caller's rate-limit status (see {@link Builder#onRateLimitStatus}), or null. */
+  public Consumer<? super RateLimitStatus> onRateLimitStatus() {
+    return onRateLimitStatus;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RequestOptions)) {
@@ -91,12 +101,13 @@ public final class RequestOptions {
     return Objects.equals(requestId, that.requestId) && caller.equals(that.caller)
         && Objects.equals(timeouts, that.timeouts)
         && headers.equals(that.headers) && attributes.equals(that.attributes)
-        && cacheControl.equals(that.cacheControl);
+        && cacheControl.equals(that.cacheControl)
+        && Objects.equals(onRateLimitStatus, that.onRateLimitStatus);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requestId, caller, timeouts, headers, attributes, cacheControl);
+    return Objects.hash(requestId, caller, timeouts, headers, attributes, cacheControl, onRateLimitStatus);
   }
 
   @Override
@@ -114,6 +125,7 @@ public final class RequestOptions {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
     private CacheControl cacheControl = CacheControl.defaults();
+    private Consumer<? super RateLimitStatus> onRateLimitStatus;
 
     private Builder() {}
 
@@ -150,6 +162,19 @@ public final class RequestOptions {
     /** What this call asks of the response cache. Default {@link CacheControl#defaults()}. */
     public Builder cacheControl(CacheControl cacheControl) {
       this.cacheControl = Objects.requireNonNull(cacheControl, "cacheControl");
+      return this;
+    }
+
+    /**
+     * Receives this call's {@link RateLimitStatus} once the caller's limits were checked, admitted or
+     * refused: exactly once, before any upstream call, so before the response, a stream's first chunk
+     * or the call's error, on whichever thread decided (the caller's with the local limiter). Never
+     * called when no caller limit applies. The gateway uses it to write OpenAI's
+     * {@code x-ratelimit-*} headers ({@link RateLimitStatus#openAiHeaders()}) on every response.
+     * Must be fast and must not block; an exception it throws is logged and ignored. Null: none.
+     */
+    public Builder onRateLimitStatus(Consumer<? super RateLimitStatus> handler) {
+      this.onRateLimitStatus = handler;
       return this;
     }
 

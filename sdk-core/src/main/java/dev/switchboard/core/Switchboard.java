@@ -14,12 +14,15 @@ import dev.switchboard.core.internal.engine.CompositeListener;
 import dev.switchboard.core.internal.engine.Engine;
 import dev.switchboard.core.internal.engine.MicrometerListener;
 import dev.switchboard.core.internal.engine.ProviderFactories;
+import dev.switchboard.core.internal.ratelimit.RateLimiting;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
+import dev.switchboard.core.ratelimit.Limits;
+import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.DeploymentStatus;
 import dev.switchboard.core.routing.ModelGroup;
@@ -234,6 +237,8 @@ public final class Switchboard implements AutoCloseable {
     private int usageBufferSize = CostRuntime.DEFAULT_BUFFER;
     private CacheSettings cacheSettings;
     private CacheStore cacheStore;
+    private Limits limits = Limits.none();
+    private RateLimiter rateLimiter;
 
     private Builder() {}
 
@@ -268,9 +273,9 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
-     * Appends an interceptor; interceptors run in the order added, before the built-in response
-     * cache and routing (so a redacting interceptor changes what is cached, and a refusing one
-     * refuses cache hits too).
+     * Appends an interceptor; interceptors run in the order added, after the built-in rate limits and
+     * budgets and before the built-in response cache and routing (so a redacting interceptor changes
+     * what is cached, and a refusing one refuses cache hits too).
      */
     public Builder interceptor(Interceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
@@ -357,6 +362,27 @@ public final class Switchboard implements AutoCloseable {
     /** Hands a shared component (e.g. an HTTP transport) to every provider created from a config. */
     public <T> Builder providerComponent(Class<T> type, T component) {
       components.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(component, "component")));
+      return this;
+    }
+
+    /**
+     * The caller limits: tiers, per-dimension limits and overrides, checked first for every chat and
+     * stream call (before the embedder's interceptors and the cache); a refusal fails the call with a
+     * {@link dev.switchboard.core.error.RateLimitedException} before any upstream call. Default
+     * {@link Limits#none()}. Deployments' own limits ({@code Deployment.Builder.limit}) apply either way.
+     */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Where limits are counted. Default: {@link RateLimiter#local(Clock)} on this client's clock, in
+     * this process; a shared store (Redis) makes limits global across instances. The caller keeps
+     * ownership of a limiter given here.
+     */
+    public Builder rateLimiter(RateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
       return this;
     }
 
@@ -475,6 +501,10 @@ public final class Switchboard implements AutoCloseable {
         all.add(metrics);
       }
       CompositeListener listener = new CompositeListener(all);
+      boolean deploymentLimits = groups.values().stream().flatMap(g -> g.deployments().stream())
+          .anyMatch(d -> !d.limits().isEmpty());
+      RateLimiting rateLimiting = limits.isEmpty() && !deploymentLimits ? null
+          : new RateLimiting(limits, rateLimiter != null ? rateLimiter : RateLimiter.local(clock), listener);
       Map<String, String> providerTypes = new LinkedHashMap<>();
       providerConfigs.forEach(c -> providerTypes.put(c.name(), c.type()));
       CostRuntime cost;
@@ -488,7 +518,8 @@ public final class Switchboard implements AutoCloseable {
         throw e;
       }
       Engine engine = new Engine(List.copyOf(groups.values()), providers, owned, interceptors, listener, retryPolicy,
-          circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, cost, cacheSettings, cacheStore);
+          circuitBreakerPolicy, timeouts, rateLimitCooldown, clock, requestIds, rateLimiting, cost, cacheSettings,
+          cacheStore);
       if (metrics != null && engine.cache() != null) {
         metrics.bindCache(engine.cache()::l1Bytes, engine.cache()::l1Entries);
       }

@@ -7,6 +7,7 @@ import dev.switchboard.core.cost.UsageRecord;
 
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.ratelimit.LimitDecision;
 import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import java.time.Duration;
@@ -115,4 +116,21 @@ public abstract class SwitchboardListener {
    * {@code "decode"}. The call itself went on as a miss; it never fails because of the cache.
    */
   public void cacheError(CacheLevel level, String operation, Throwable error) {}
+
+  /**
+   * A rate limiter decided: about the call under the caller's limits ({@code deployment} null), or
+   * about one attempt under {@code deployment}'s own limits, before its upstream call. A refusal fails
+   * the call (caller limits) or skips the deployment (deployment limits). Every admitted decision is
+   * followed by exactly one {@link #limitsSettled}. The decision's subjects may identify people
+   * (keys, users, IPs): never use them as metric tags.
+   */
+  public void limitDecided(String requestId, Deployment deployment, LimitDecision decision) {}
+
+  /**
+   * What an admitted {@link #limitDecided decision} reserved was settled when the call or attempt
+   * ended: token limits now count {@code usedTokens} instead of the {@code reservedTokens} estimate
+   * (0 when nothing was consumed), concurrency slots were given back.
+   */
+  public void limitsSettled(String requestId, Deployment deployment, LimitDecision decision, long reservedTokens,
+      long usedTokens) {}
 }

@@ -6,8 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where rate limits plug into the gateway once the SDK's rate limits (issue 5) are merged. Until
- * then, limits are parsed, validated and stored, but not enforced, and the start-up log says so.
+ * Where rate limits plug into the gateway: the SDK's caller limits (issue 5, {@code
+ * Switchboard.Builder.limits}) are wired here by the rate-limit work, not by the configuration
+ * work. Until then, limits are parsed, validated and stored, but not enforced, and the start-up log
+ * says so.
  *
  * <p>What is already in place for them:
  * <ul>
@@ -31,7 +33,7 @@ final class RateLimitsHook {
   /** Applies the configured tiers to the client being built. Today: reports that they are not enforced. */
   static void configure(Switchboard.Builder builder, Map<String, Map<String, Long>> tiers) {
     if (!tiers.isEmpty()) {
-      log.warn("limits are configured for tiers {} but this build does not enforce rate limits yet; "
+      log.warn("limits are configured for tiers {} but the gateway does not apply them to the client yet; "
           + "they are validated and kept with the keys", tiers.keySet());
     }
   }

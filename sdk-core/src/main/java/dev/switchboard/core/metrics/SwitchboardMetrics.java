@@ -37,6 +37,10 @@ public final class SwitchboardMetrics {
   public static final String COST_UNKNOWN = "switchboard.cost.unknown";
   /** Counter: usage records dropped (write buffer full, sink failure). Tags: reason. */
   public static final String USAGE_DROPPED = "switchboard.usage.dropped";
+  /** Counter: operations of a shared usage ledger that failed or timed out (counted by the ledger). Tags: store, operation. */
+  public static final String USAGE_LEDGER_ERRORS = "switchboard.usage.ledger.errors";
+  /** Counter: usage records a shared ledger had already applied and did not count again (retries). Tags: store. */
+  public static final String USAGE_LEDGER_DUPLICATES = "switchboard.usage.ledger.duplicates";
   /** Counter: budget alerts raised. Tags: scope (key, user, team), period (day, month, total), threshold. */
   public static final String BUDGET_ALERTS = "switchboard.budget.alerts";
   /** Counter: calls a budget at its limit sent to a cheaper group. Tags: group (from), scope, period. */
@@ -58,6 +62,21 @@ public final class SwitchboardMetrics {
   public static final String CACHE_ENTRIES = "switchboard.cache.entries";
   /** Counter: operations of a shared cache store that failed or timed out (counted by the store). Tags: store, operation. */
   public static final String CACHE_STORE_ERRORS = "switchboard.cache.store.errors";
+
+  /**
+   * Counter: limit checks. Tags: dimension (key, user, team, ip, model, deployment), limit (the
+   * configured limit name, e.g. requests-per-minute), outcome (admitted, rejected). When a call is
+   * refused, only the limit that refused counts, as rejected.
+   */
+  public static final String RATE_LIMIT_DECISIONS = "switchboard.ratelimit.decisions";
+  /**
+   * Counter: tokens moved by settling token reservations. Tags: scope (caller, deployment), outcome
+   * (reserved: the estimates taken; refunded: over-estimates given back; charged: under-estimates
+   * taken afterwards).
+   */
+  public static final String RATE_LIMIT_TOKENS = "switchboard.ratelimit.tokens";
+  /** Counter: decisions made by a fail-open fallback while the limiter's store was unreachable. Tags: scope. */
+  public static final String RATE_LIMIT_DEGRADED = "switchboard.ratelimit.degraded";
 
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
@@ -82,6 +101,8 @@ public final class SwitchboardMetrics {
   public static final String RESULT_HIT = "hit";
   /** The result tag value of a cache miss. */
   public static final String RESULT_MISS = "miss";
+  public static final String TAG_DIMENSION = "dimension";
+  public static final String TAG_LIMIT = "limit";
 
   /** The outcome tag value of a successful call. */
   public static final String OUTCOME_SUCCESS = "success";

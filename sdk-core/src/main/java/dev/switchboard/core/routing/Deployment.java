@@ -2,6 +2,10 @@ package dev.switchboard.core.routing;
 
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.cost.Price;
+import dev.switchboard.core.ratelimit.Limit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,7 @@ public final class Deployment {
   private final int priority;
   private final Price price;
   private final Timeouts timeouts;
+  private final List<Limit> limits;
 
   private Deployment(Builder b) {
     this.provider = requireNonBlank(b.provider, "provider");
@@ -29,6 +34,13 @@ public final class Deployment {
     this.priority = b.priority;
     this.price = b.price;
     this.timeouts = b.timeouts;
+    this.limits = List.copyOf(b.limits);
+    HashSet<String> names = new HashSet<>();
+    for (Limit l : limits) {
+      if (!names.add(l.name())) {
+        throw new IllegalArgumentException("deployment '" + id + "' has two limits named '" + l.name() + "'");
+      }
+    }
   }
 
   /** A deployment of {@code model} on the provider account {@code provider}, with defaults. */
@@ -49,6 +61,7 @@ public final class Deployment {
     b.priority = priority;
     b.price = price;
     b.timeouts = timeouts;
+    b.limits.addAll(limits);
     return b;
   }
 
@@ -87,6 +100,16 @@ public final class Deployment {
     return timeouts;
   }
 
+  /**
+   * The provider's limits for this deployment (e.g. its requests and tokens per minute), counted
+   * across all callers; empty when none. A deployment without capacity for a call is skipped before
+   * any upstream call, like an open circuit, and the strategy's next deployment is tried; only when
+   * every deployment is at its limits does the caller get a 429 naming them.
+   */
+  public List<Limit> limits() {
+    return limits;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Deployment)) {
@@ -94,18 +117,19 @@ public final class Deployment {
     }
     Deployment that = (Deployment) o;
     return weight == that.weight && priority == that.priority && id.equals(that.id) && provider.equals(that.provider)
-        && model.equals(that.model) && Objects.equals(price, that.price) && Objects.equals(timeouts, that.timeouts);
+        && model.equals(that.model) && Objects.equals(price, that.price) && Objects.equals(timeouts, that.timeouts)
+        && limits.equals(that.limits);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, provider, model, weight, priority, price, timeouts);
+    return Objects.hash(id, provider, model, weight, priority, price, timeouts, limits);
   }
 
   @Override
   public String toString() {
     return "Deployment{" + id + ", provider=" + provider + ", model=" + model + ", weight=" + weight + ", priority="
-        + priority + (price == null ? "" : ", " + price) + "}";
+        + priority + (price == null ? "" : ", " + price) + (limits.isEmpty() ? "" : ", limits=" + limits) + "}";
   }
 
   private static String requireNonBlank(String value, String name) {
@@ -125,6 +149,7 @@ public final class Deployment {
     private int priority;
     private Price price;
     private Timeouts timeouts;
+    private final List<Limit> limits = new ArrayList<>();
 
     private Builder() {}
 
@@ -167,7 +192,19 @@ public final class Deployment {
       return this;
     }
 
-    /** @throws NullPointerException if provider or model is unset */
+    /**
+     * Adds one of the provider's limits for this deployment, e.g. {@code Limit.requestsPerMinute(500)}
+     * and {@code Limit.tokensPerMinute(200_000)}.
+     */
+    public Builder limit(Limit limit) {
+      limits.add(Objects.requireNonNull(limit, "limit"));
+      return this;
+    }
+
+    /**
+     * @throws NullPointerException if provider or model is unset
+     * @throws IllegalArgumentException if two limits share a name
+     */
     public Deployment build() {
       return new Deployment(this);
     }

@@ -4,6 +4,7 @@ import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.ratelimit.LimitDecision;
 import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import java.time.Duration;
@@ -98,5 +99,20 @@ public final class RecordingListener extends SwitchboardListener {
   @Override
   public void cacheError(CacheLevel level, String operation, Throwable error) {
     events.add("cacheError " + level.tag() + " " + operation);
+  }
+
+  /** E.g. {@code "limitDecided caller admitted"}, {@code "limitDecided a/m rejected deployment:requests-per-minute"}. */
+  @Override
+  public void limitDecided(String requestId, Deployment deployment, LimitDecision decision) {
+    events.add("limitDecided " + (deployment == null ? "caller" : deployment.id()) + " "
+        + (decision.isAdmitted() ? "admitted" : "rejected " + decision.rejectedBy().name()));
+  }
+
+  /** E.g. {@code "limitsSettled caller reserved=4113 used=15"}. */
+  @Override
+  public void limitsSettled(String requestId, Deployment deployment, LimitDecision decision, long reservedTokens,
+      long usedTokens) {
+    events.add("limitsSettled " + (deployment == null ? "caller" : deployment.id()) + " reserved=" + reservedTokens
+        + " used=" + usedTokens);
   }
 }

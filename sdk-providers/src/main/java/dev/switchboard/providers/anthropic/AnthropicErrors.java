@@ -8,6 +8,7 @@ import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.wire.ErrorBody;
 import dev.switchboard.core.wire.OpenAiJson;
+import dev.switchboard.providers.internal.http.UpstreamStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  *
  * <p>Immutable and thread-safe; one per call.
  */
-final class AnthropicErrors {
+final class AnthropicErrors implements UpstreamStream.Failures {
 
   /**
    * The HTTP status each Anthropic error type stands for (API reference, "Errors"), for error events
@@ -112,6 +113,22 @@ final class AnthropicErrors {
   SwitchboardException streamEndedEarly() {
     return new UpstreamException(provider() + " stream ended before completion: the body ended without "
         + "message_stop", details.toBuilder().upstreamStatus(200).build());
+  }
+
+  @Override
+  public Throwable transportFailure(Throwable failure) {
+    return fromTransport(failure);
+  }
+
+  @Override
+  public Throwable errorStatus(int status, Function<String, String> headers, byte[] body) {
+    return fromStatus(status, headers, body);
+  }
+
+  /** A request this adapter refused to translate is reported as it is; nothing was sent. */
+  @Override
+  public Throwable requestFailure(RuntimeException failure) {
+    return failure instanceof SwitchboardException ? failure : fromTransport(failure);
   }
 
   private String provider() {

@@ -8,6 +8,8 @@ import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.internal.json.PlainJson;
 import dev.switchboard.core.internal.json.Problems;
+import dev.switchboard.providers.internal.aws.EventStreamFormatException;
+import dev.switchboard.providers.internal.http.UpstreamStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe; one per call.
  */
-final class BedrockErrors {
+final class BedrockErrors implements UpstreamStream.Failures {
 
   /** Bedrock's status for "the model returned an error". */
   static final int MODEL_ERROR_STATUS = 424;
@@ -143,6 +145,18 @@ final class BedrockErrors {
   SwitchboardException streamEndedEarly() {
     return new UpstreamException(provider() + " stream ended before completion: the body ended without a "
         + "messageStop event", details.toBuilder().upstreamStatus(200).build());
+  }
+
+  /** A failed call or body read; a body that is not a valid event stream (bad CRC, cut frame) is malformed. */
+  @Override
+  public Throwable transportFailure(Throwable failure) {
+    return failure instanceof EventStreamFormatException ? malformed((EventStreamFormatException) failure)
+        : fromTransport(failure);
+  }
+
+  @Override
+  public Throwable errorStatus(int status, Function<String, String> headers, byte[] body) {
+    return fromStatus(status, headers, body);
   }
 
   /** A request this adapter cannot translate: names the parameter. */

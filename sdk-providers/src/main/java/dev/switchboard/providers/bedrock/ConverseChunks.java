@@ -59,12 +59,11 @@ final class ConverseChunks implements FlatMapIterablePublisher.Mapper<EventStrea
   public Iterable<ChatChunk> apply(EventStreamMessage message) {
     String messageType = message.stringHeader(EventStreamMessage.MESSAGE_TYPE);
     if ("exception".equals(messageType)) {
-      throw new StreamFailure(errors.fromStreamException(message.stringHeader(EventStreamMessage.EXCEPTION_TYPE),
-          message.payload()));
+      throw errors.fromStreamException(message.stringHeader(EventStreamMessage.EXCEPTION_TYPE), message.payload());
     }
     if ("error".equals(messageType)) {
-      throw new StreamFailure(errors.fromStreamError(message.stringHeader(EventStreamMessage.ERROR_CODE),
-          message.stringHeader(EventStreamMessage.ERROR_MESSAGE)));
+      throw errors.fromStreamError(message.stringHeader(EventStreamMessage.ERROR_CODE),
+          message.stringHeader(EventStreamMessage.ERROR_MESSAGE));
     }
     if (messageType != null && !"event".equals(messageType)) {
       return List.of();
@@ -79,14 +78,14 @@ final class ConverseChunks implements FlatMapIterablePublisher.Mapper<EventStrea
           + " event"), eventType, Problems.RESPONSE);
       return map(eventType, event);
     } catch (SwitchboardException malformed) {
-      throw new StreamFailure(errors.malformed(malformed));
+      throw errors.malformed(malformed);
     }
   }
 
   @Override
   public Iterable<ChatChunk> finish() {
     if (!stopped) {
-      throw new StreamFailure(errors.streamEndedEarly());
+      throw errors.streamEndedEarly();
     }
     return List.of();
   }

@@ -8,6 +8,7 @@ import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.internal.json.PlainJson;
 import dev.switchboard.core.internal.json.Problems;
+import dev.switchboard.providers.internal.http.UpstreamStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe; one per call.
  */
-final class GeminiErrors {
+final class GeminiErrors implements UpstreamStream.Failures {
 
   // Gemini: "The input token count (1234567) exceeds the maximum number of tokens allowed (1048576)."
   private static final Pattern TOO_MANY_TOKENS = Pattern.compile(
@@ -141,6 +142,16 @@ final class GeminiErrors {
   SwitchboardException streamEndedEarly() {
     return new UpstreamException(provider() + " stream ended before completion: the body ended without a "
         + "finishReason", details.toBuilder().upstreamStatus(200).build());
+  }
+
+  @Override
+  public Throwable transportFailure(Throwable failure) {
+    return fromTransport(failure);
+  }
+
+  @Override
+  public Throwable errorStatus(int status, Function<String, String> headers, byte[] body) {
+    return fromStatus(status, headers, body);
   }
 
   String provider() {

@@ -17,7 +17,7 @@ import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.model.Usage;
-import dev.switchboard.providers.internal.flow.FlatMapIterablePublisher;
+import dev.switchboard.providers.internal.http.UpstreamStream;
 import dev.switchboard.providers.internal.sse.SseEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,11 +126,12 @@ final class GeminiResponses {
    * part as one complete tool-call delta (index, id, name and all arguments at once: Gemini does not
    * split calls), and the finish reason. At the end of the body, one more chunk with no choices
    * carries the usage of the last {@code usageMetadata}. The body must end after a finish reason
-   * (Gemini sends no end marker); otherwise the stream fails.
+   * (Gemini sends no end marker); otherwise the stream fails. Failures are thrown already mapped
+   * (see {@link UpstreamStream.EventMapper}).
    *
-   * <p>Called serially (see {@link FlatMapIterablePublisher.Mapper}); not thread-safe.
+   * <p>Called serially; not thread-safe.
    */
-  static final class StreamMapper implements FlatMapIterablePublisher.Mapper<SseEvent, ChatChunk> {
+  static final class StreamMapper implements UpstreamStream.EventMapper<SseEvent, ChatChunk> {
 
     private final CallInfo call;
     private final GeminiErrors errors;
@@ -155,10 +156,10 @@ final class GeminiResponses {
       try {
         response = PlainJson.parseObject(data, Problems.RESPONSE, "the stream event");
       } catch (SwitchboardException malformed) {
-        throw new StreamFailure(errors.malformed(malformed));
+        throw errors.malformed(malformed);
       }
       if (response.get("error") instanceof Map) {
-        throw new StreamFailure(errors.fromStreamEvent(response));
+        throw errors.fromStreamEvent(response);
       }
       if (id == null) {
         id = string(response.get("responseId"), call.fallbackId);
@@ -168,16 +169,11 @@ final class GeminiResponses {
       if (u != null) {
         usage = u; // cumulative: the last one counts
       }
-      List<Map<String, Object>> candidates;
-      try {
-        candidates = objects(response.get("candidates"), "candidates", errors);
-      } catch (SwitchboardException malformed) {
-        throw new StreamFailure(malformed);
-      }
+      List<Map<String, Object>> candidates = objects(response.get("candidates"), "candidates", errors);
       if (candidates.isEmpty()) {
         Object feedback = response.get("promptFeedback");
         if (feedback instanceof Map && ((Map<?, ?>) feedback).get("blockReason") instanceof String) {
-          throw new StreamFailure(blockedOrEmpty(response, errors));
+          throw blockedOrEmpty(response, errors);
         }
         return List.of(); // e.g. a usage-only event
       }
@@ -186,12 +182,7 @@ final class GeminiResponses {
       for (int i = 0; i < candidates.size(); i++) {
         Map<String, Object> candidate = candidates.get(i);
         int index = integer(candidate.get("index"), i);
-        Parts parts;
-        try {
-          parts = Parts.of(candidate, errors);
-        } catch (SwitchboardException malformed) {
-          throw new StreamFailure(malformed);
-        }
+        Parts parts = Parts.of(candidate, errors);
         boolean first = !toolCallsSoFar.containsKey(index);
         int sent = first ? 0 : toolCallsSoFar.get(index);
         Delta.Builder delta = Delta.builder();
@@ -228,23 +219,12 @@ final class GeminiResponses {
     @Override
     public Iterable<ChatChunk> finish() {
       if (!finishSeen) {
-        throw new StreamFailure(errors.streamEndedEarly());
+        throw errors.streamEndedEarly();
       }
       if (usage == null) {
         return List.of();
       }
       return List.of(ChatChunk.builder().id(id).created(call.created).model(model).usage(usage).build());
-    }
-  }
-
-  /** A failure found while translating the stream, already mapped; carried through the mapper's throw. */
-  static final class StreamFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient SwitchboardException error;
-
-    StreamFailure(SwitchboardException error) {
-      super(error.getMessage(), null, false, false);
-      this.error = error;
     }
   }
 

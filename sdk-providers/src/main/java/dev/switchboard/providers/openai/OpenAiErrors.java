@@ -6,6 +6,7 @@ import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.wire.ErrorBody;
+import dev.switchboard.providers.internal.http.UpstreamStream;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  *
  * <p>Immutable and thread-safe; one per call.
  */
-final class OpenAiErrors {
+final class OpenAiErrors implements UpstreamStream.Failures {
 
   private final ErrorDetails details;
   private final String apiKey;
@@ -91,6 +92,16 @@ final class OpenAiErrors {
   SwitchboardException streamEndedEarly() {
     return new UpstreamException(provider() + " stream ended before completion: the body ended without [DONE] "
         + "and without a finish_reason", details.toBuilder().upstreamStatus(200).build());
+  }
+
+  @Override
+  public Throwable transportFailure(Throwable failure) {
+    return fromTransport(failure);
+  }
+
+  @Override
+  public Throwable errorStatus(int status, Function<String, String> headers, byte[] body) {
+    return fromStatus(status, headers, body);
   }
 
   private String provider() {

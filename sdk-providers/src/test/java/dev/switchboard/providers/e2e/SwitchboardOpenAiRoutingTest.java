@@ -176,7 +176,8 @@ class SwitchboardOpenAiRoutingTest {
 
   @Test
   void leastLatencyStrategy_afterMeasuringBoth_prefersTheFasterDeployment() {
-    a.stubFor(chat().willReturn(completion("slow a").withFixedDelay(150)));
+    // A wide gap: on a loaded 2-core machine even the "fast" first call can take a few hundred ms.
+    a.stubFor(chat().willReturn(completion("slow a").withFixedDelay(1_000)));
     answering("fast b", b);
     switchboard = builder(ModelGroup.builder("chat").strategy(RoutingStrategy.leastLatency())
         .deployment(deployment("a")).deployment(deployment("b")).build()).build();

@@ -7,6 +7,7 @@ import dev.switchboard.core.cost.UsageRecord;
 import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.ratelimit.LimitDecision;
 import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import java.time.Duration;
@@ -133,5 +134,16 @@ public final class CompositeListener extends SwitchboardListener {
   @Override
   public void cacheError(CacheLevel level, String operation, Throwable error) {
     each("cacheError", l -> l.cacheError(level, operation, error));
+  }
+
+  @Override
+  public void limitDecided(String requestId, Deployment deployment, LimitDecision decision) {
+    each("limitDecided", l -> l.limitDecided(requestId, deployment, decision));
+  }
+
+  @Override
+  public void limitsSettled(String requestId, Deployment deployment, LimitDecision decision, long reservedTokens,
+      long usedTokens) {
+    each("limitsSettled", l -> l.limitsSettled(requestId, deployment, decision, reservedTokens, usedTokens));
   }
 }

@@ -17,6 +17,8 @@ import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
 import dev.switchboard.core.internal.cost.CostRuntime;
 import dev.switchboard.core.internal.cache.ResponseCache;
+import dev.switchboard.core.internal.ratelimit.RateLimiting;
+import dev.switchboard.core.internal.ratelimit.TokenEstimate;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -59,6 +61,7 @@ public final class Engine implements AutoCloseable {
   final RetryPolicy retryPolicy;
   final Timeouts timeouts;
   final Duration rateLimitCooldown;
+  final RateLimiting rateLimiting; // null when neither callers nor deployments have limits
   private final Clock clock;
   private final Map<String, GroupRuntime> groups;
   private final Map<String, DeploymentRuntime> deployments; // by id, in configuration order
@@ -77,12 +80,15 @@ public final class Engine implements AutoCloseable {
    * @param cost usage recording, budgets and spend queries
    * @param cacheSettings the client's cache settings, or null (groups may still set theirs)
    * @param cacheStore the shared cache level, or null
+   * @param rateLimiting caller and deployment limits, or null when none are configured
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
       CircuitBreakerPolicy breakerPolicy, Timeouts timeouts, Duration rateLimitCooldown, Clock clock,
-      Supplier<String> requestIds, CostRuntime cost, CacheSettings cacheSettings, CacheStore cacheStore) {
+      Supplier<String> requestIds, RateLimiting rateLimiting, CostRuntime cost, CacheSettings cacheSettings,
+      CacheStore cacheStore) {
     this.listener = listener;
+    this.rateLimiting = rateLimiting;
     this.retryPolicy = retryPolicy;
     this.timeouts = timeouts;
     this.rateLimitCooldown = rateLimitCooldown;
@@ -91,10 +97,13 @@ public final class Engine implements AutoCloseable {
     this.ownedProviders = List.copyOf(ownedProviders);
     this.requestIds = requestIds;
     // Built-in interceptors in DESIGN.md's order around the embedder's: usage recording first (it sees
-    // every outcome, refusals included), then budget, then the embedder's interceptors, then the cache
-    // right before the router, so that a hit skips only upstream work.
+    // every outcome, refusals included), then rate limits and quotas, then budget, then the embedder's
+    // interceptors, then the cache right before the router, so that a hit skips only upstream work.
     List<Interceptor> chain = new ArrayList<>();
     chain.add(cost.usageInterceptor());
+    if (rateLimiting != null && rateLimiting.interceptor() != null) { // null: only deployments have limits
+      chain.add(rateLimiting.interceptor());
+    }
     if (cost.budgetInterceptor() != null) {
       chain.add(cost.budgetInterceptor());
     }
@@ -218,7 +227,7 @@ public final class Engine implements AutoCloseable {
         public EmbeddingResponse withRoute(EmbeddingResponse value, dev.switchboard.core.model.RouteInfo route) {
           return value.toBuilder().route(route).build();
         }
-      }).start();
+      }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
     }
     boolean record = invalid == null;
     return afterEnd(result, (response, error) -> {
@@ -308,7 +317,7 @@ public final class Engine implements AutoCloseable {
       public ChatResponse withRoute(ChatResponse value, dev.switchboard.core.model.RouteInfo route) {
         return value.toBuilder().route(route).build();
       }
-    }).start();
+    }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
   }
 
   Flow.Publisher<ChatChunk> routeStream(ChatRequest request, RequestOptions options, String requestId) {

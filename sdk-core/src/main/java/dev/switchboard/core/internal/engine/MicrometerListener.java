@@ -10,6 +10,8 @@ import dev.switchboard.core.cache.CacheLevel;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.ratelimit.LimitDecision;
+import dev.switchboard.core.ratelimit.LimitState;
 import dev.switchboard.core.routing.CircuitState;
 import dev.switchboard.core.routing.Deployment;
 import io.micrometer.core.instrument.Counter;
@@ -173,6 +175,39 @@ public final class MicrometerListener extends SwitchboardListener {
         .description("bytes held by the in-process response cache").baseUnit("bytes").register(registry);
     Gauge.builder(CACHE_ENTRIES, () -> entries.getAsLong()).tags(TAG_LEVEL, CacheLevel.L1.tag())
         .description("entries held by the in-process response cache").register(registry);
+  }
+
+  @Override
+  public void limitDecided(String requestId, Deployment deployment, LimitDecision decision) {
+    // Tags name the dimension and the configured limit, never the subject (a key, user or IP).
+    if (decision.isAdmitted()) {
+      for (LimitState s : decision.states()) {
+        counter(RATE_LIMIT_DECISIONS, TAG_DIMENSION, s.subject().dimension().label(), TAG_LIMIT, s.limit().name(),
+            TAG_OUTCOME, "admitted").increment();
+      }
+    } else {
+      LimitState s = decision.rejectedBy();
+      counter(RATE_LIMIT_DECISIONS, TAG_DIMENSION, s.subject().dimension().label(), TAG_LIMIT, s.limit().name(),
+          TAG_OUTCOME, "rejected").increment();
+    }
+    if (decision.isDegraded()) {
+      counter(RATE_LIMIT_DEGRADED, TAG_SCOPE, deployment == null ? "caller" : "deployment").increment();
+    }
+  }
+
+  @Override
+  public void limitsSettled(String requestId, Deployment deployment, LimitDecision decision, long reservedTokens,
+      long usedTokens) {
+    if (reservedTokens == 0) {
+      return;
+    }
+    String scope = deployment == null ? "caller" : "deployment";
+    counter(RATE_LIMIT_TOKENS, TAG_SCOPE, scope, TAG_OUTCOME, "reserved").increment(reservedTokens);
+    if (usedTokens < reservedTokens) {
+      counter(RATE_LIMIT_TOKENS, TAG_SCOPE, scope, TAG_OUTCOME, "refunded").increment(reservedTokens - usedTokens);
+    } else if (usedTokens > reservedTokens) {
+      counter(RATE_LIMIT_TOKENS, TAG_SCOPE, scope, TAG_OUTCOME, "charged").increment(usedTokens - reservedTokens);
+    }
   }
 
   private static String lower(String s) {

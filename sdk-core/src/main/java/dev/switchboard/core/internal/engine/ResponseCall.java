@@ -4,6 +4,7 @@ import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamTimeoutException;
+import dev.switchboard.core.internal.ratelimit.Reservation;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.spi.CallContext;
 import dev.switchboard.core.spi.Provider;
@@ -32,6 +33,12 @@ final class ResponseCall<T> extends RoutedCall {
     this.operation = operation;
   }
 
+  /** Sets the token estimate deployment limits reserve; null when no deployment has limits. */
+  ResponseCall<T> estimating(dev.switchboard.core.internal.ratelimit.TokenEstimate tokens) {
+    tokens(tokens);
+    return this;
+  }
+
   CompletableFuture<T> start() {
     result.whenComplete((value, error) -> {
       CompletableFuture<T> attempt = current;
@@ -46,6 +53,7 @@ final class ResponseCall<T> extends RoutedCall {
   @Override
   void launch(DeploymentRuntime d, CallContext context, Timeouts timeouts) {
     long start = engine.nanoTime();
+    Reservation permit = takePermit();
     CompletableFuture<T> attempt;
     try {
       attempt = operation.call(d.provider, d.deployment.model(), context);
@@ -69,6 +77,9 @@ final class ResponseCall<T> extends RoutedCall {
     attempt.whenComplete((value, error) -> {
       timer.cancel(false);
       long latency = engine.nanoTime() - start;
+      if (permit != null) { // a failed or cancelled call reported no usage: nothing to charge
+        permit.settle(error == null ? permit.usedTokens(value) : 0);
+      }
       if (error == null) {
         d.onSuccess(latency);
         d.recordLatency(latency);

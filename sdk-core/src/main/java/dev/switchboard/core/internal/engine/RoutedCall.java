@@ -3,6 +3,7 @@ package dev.switchboard.core.internal.engine;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.error.CircuitOpenException;
 import dev.switchboard.core.error.ContentPolicyException;
 import dev.switchboard.core.error.ContextWindowExceededException;
 import dev.switchboard.core.error.ErrorDetails;
@@ -10,12 +11,19 @@ import dev.switchboard.core.error.RateLimitedException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.error.UpstreamTimeoutException;
+import dev.switchboard.core.internal.ratelimit.RateLimiting;
+import dev.switchboard.core.internal.ratelimit.Reservation;
+import dev.switchboard.core.internal.ratelimit.TokenEstimate;
 import dev.switchboard.core.model.RouteInfo;
+import dev.switchboard.core.ratelimit.LimitDecision;
+import dev.switchboard.core.ratelimit.LimitState;
 import dev.switchboard.core.spi.CallContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +49,9 @@ abstract class RoutedCall {
   private int fallbacks;
   private boolean groupFallbackUsed;
   private SwitchboardException lastError;
+  private TokenEstimate tokens = TokenEstimate.NONE;
+  private Reservation permit; // what the deployment's limits reserved for the attempt being launched
+  private List<LimitState> saturated; // deployments skipped for their limits, in the order tried
 
   RoutedCall(Engine engine, String requestId, RequestOptions options, GroupRuntime group) {
     this.engine = engine;
@@ -91,36 +102,136 @@ abstract class RoutedCall {
     return d.deployment.timeouts() != null ? d.deployment.timeouts() : engine.timeouts;
   }
 
+  /** The token estimate deployment limits reserve; null keeps none. */
+  final void tokens(TokenEstimate estimate) {
+    if (estimate != null) {
+      tokens = estimate;
+    }
+  }
+
+  final TokenEstimate tokens() {
+    return tokens;
+  }
+
+  /** What the deployment's limits reserved for the attempt now launching, for it to settle; null without limits. */
+  final Reservation takePermit() {
+    Reservation p = permit;
+    permit = null;
+    return p;
+  }
+
   private void tryCurrent() {
     while (index < plan.size()) {
       if (isAbandoned()) {
         return;
       }
       DeploymentRuntime d = plan.get(index);
-      if (d.tryAcquire()) {
-        attemptsMade++;
-        CallContext.Builder context = CallContext.builder(requestId)
-            .providerName(d.deployment.provider())
-            .deploymentId(d.deployment.id())
-            .attempt(attempt);
-        for (Map.Entry<String, String> h : options.headers().entrySet()) {
-          context.header(h.getKey(), h.getValue());
+      RateLimiting limiting = engine.rateLimiting;
+      if (limiting == null || !limiting.limits(d.deployment)) {
+        if (enter(d)) {
+          return;
         }
-        d.callStarted();
-        engine.listener.attemptStart(requestId, d.deployment, attempt);
-        launch(d, context.build(), timeoutsFor(d));
+        continue;
+      }
+      CompletableFuture<LimitDecision> gate = limiting.acquire(d.deployment, tokens);
+      if (!gate.isDone()) { // a shared store answers later: go on from its answer
+        gate.whenComplete((decision, error) -> {
+          if (!gated(d, decision, error)) {
+            tryCurrent();
+          }
+        });
         return;
       }
-      SwitchboardException refused = engine.circuitOpen(d, requestId);
-      lastError = refused;
-      if (index + 1 < plan.size()) {
-        engine.listener.fallback(requestId, group.name(), d.deployment, refused);
-        fallbacks++;
+      LimitDecision decision = null;
+      Throwable error = null;
+      try {
+        decision = gate.join();
+      } catch (RuntimeException e) {
+        error = e;
       }
-      index++;
-      attempt = 1;
+      if (gated(d, decision, error)) {
+        return;
+      }
     }
-    fail(lastError != null ? lastError : engine.noDeployment(group, requestId));
+    fail(finalError());
+  }
+
+  /**
+   * Continues after {@code d}'s limits decided: launches the attempt when they admitted it, else skips
+   * {@code d}. Returns whether the call went on without the loop (launched, or abandoned meanwhile).
+   */
+  private boolean gated(DeploymentRuntime d, LimitDecision decision, Throwable error) {
+    if (error != null) { // the limiter could not decide and fails closed: this deployment cannot be used now
+      skip(d, engine.rateLimiting.unavailable(error, d.deployment, requestId));
+      return false;
+    }
+    Reservation reserved = engine.rateLimiting.decided(requestId, d.deployment, decision);
+    if (!decision.isAdmitted()) {
+      if (saturated == null) {
+        saturated = new ArrayList<>(2);
+      }
+      saturated.add(decision.rejectedBy());
+      skip(d, RateLimiting.saturated(group.name(), requestId, List.of(decision.rejectedBy())));
+      return false;
+    }
+    if (isAbandoned()) {
+      reserved.unused();
+      return true;
+    }
+    permit = reserved;
+    boolean goesOn = enter(d);
+    Reservation untaken = takePermit(); // still here: no attempt was launched on it (breaker refused, caller left)
+    if (untaken != null) {
+      untaken.unused();
+    }
+    return goesOn;
+  }
+
+  /** Launches an attempt on {@code d} if its breaker allows; else skips it and returns false. */
+  private boolean enter(DeploymentRuntime d) {
+    if (isAbandoned()) {
+      return true;
+    }
+    if (d.tryAcquire()) {
+      attemptsMade++;
+      CallContext.Builder context = CallContext.builder(requestId)
+          .providerName(d.deployment.provider())
+          .deploymentId(d.deployment.id())
+          .attempt(attempt);
+      for (Map.Entry<String, String> h : options.headers().entrySet()) {
+        context.header(h.getKey(), h.getValue());
+      }
+      d.callStarted();
+      engine.listener.attemptStart(requestId, d.deployment, attempt);
+      launch(d, context.build(), timeoutsFor(d));
+      return true;
+    }
+    skip(d, engine.circuitOpen(d, requestId));
+    return false;
+  }
+
+  /** Moves past {@code d}, which refused the call without an upstream call. */
+  private void skip(DeploymentRuntime d, SwitchboardException refused) {
+    lastError = refused;
+    if (index + 1 < plan.size()) {
+      engine.listener.fallback(requestId, group.name(), d.deployment, refused);
+      fallbacks++;
+    }
+    index++;
+    attempt = 1;
+  }
+
+  /** The error of a call whose plan ran out: a 429 naming every limit when deployments were saturated. */
+  private SwitchboardException finalError() {
+    if (lastError == null) {
+      return engine.noDeployment(group, requestId);
+    }
+    boolean refusedLocally = lastError instanceof RateLimitedException && ((RateLimitedException) lastError).limit() != null
+        || lastError instanceof CircuitOpenException;
+    if (saturated != null && refusedLocally) {
+      return RateLimiting.saturated(group.name(), requestId, saturated);
+    }
+    return lastError;
   }
 
   /**

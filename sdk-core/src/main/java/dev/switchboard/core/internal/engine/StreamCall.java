@@ -4,6 +4,9 @@ import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.Timeouts;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamTimeoutException;
+import dev.switchboard.core.internal.ratelimit.Reservation;
+import dev.switchboard.core.internal.ratelimit.StreamUsage;
+import dev.switchboard.core.internal.ratelimit.TokenEstimate;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.spi.CallContext;
@@ -42,6 +45,9 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
     super(engine, requestId, options, group);
     this.request = request;
     this.downstream = downstream;
+    if (engine.rateLimiting != null) {
+      tokens(TokenEstimate.of(engine.rateLimiting.estimator(), request));
+    }
   }
 
   @Override
@@ -141,6 +147,8 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
     private final DeploymentRuntime d;
     private final CallContext context;
     private final Timeouts timeouts;
+    private final Reservation permit; // the deployment limits' reservation, settled when this attempt ends
+    private final StreamUsage usage;
     private long startNanos;
     private volatile ScheduledFuture<?> firstTokenTimer;
     private volatile ScheduledFuture<?> totalTimer;
@@ -156,6 +164,15 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       this.d = d;
       this.context = context;
       this.timeouts = timeouts;
+      this.permit = takePermit();
+      this.usage = permit == null ? null : new StreamUsage(tokens(), permit.holdsTokens());
+    }
+
+    /** Settles the deployment limits: what the stream used, nothing when no chunk came (or all of it on completion). */
+    private void settle(boolean completed) {
+      if (permit != null) {
+        permit.settle(completed ? usage.onComplete() : usage.onAbort());
+      }
     }
 
     void start() {
@@ -223,6 +240,9 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
         first = !firstSeen;
         firstSeen = true;
       }
+      if (usage != null) {
+        usage.observe(chunk);
+      }
       ChatChunk out = chunk;
       if (first) {
         firstTokenTimer.cancel(false);
@@ -241,6 +261,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       if (!finish()) {
         return;
       }
+      settle(false);
       end(normalize(error, d, null, null));
     }
 
@@ -249,6 +270,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       if (!finish()) {
         return;
       }
+      settle(true);
       long latency = engine.nanoTime() - startNanos;
       d.onSuccess(latency);
       engine.listener.attemptEnd(requestId, d.deployment, context.attempt(), Duration.ofNanos(latency), null);
@@ -268,6 +290,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       if (s != null) {
         s.cancel();
       }
+      settle(false);
       Duration limit = phase == UpstreamTimeoutException.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total();
       end(normalize(null, d, phase, limit));
     }
@@ -286,6 +309,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
       if (s != null) {
         s.cancel();
       }
+      settle(false);
       d.onCancelled();
       engine.listener.attemptEnd(requestId, d.deployment, context.attempt(),
           Duration.ofNanos(engine.nanoTime() - startNanos), new CancellationException("cancelled by the caller"));

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * <p><b>Termination.</b> On upstream completion, {@link Mapper#finish()}'s items are emitted and
  * then {@code onComplete}. An upstream error is delivered after the items mapped before it (so that
  * nothing that arrived is lost), and immediately when none are waiting. A mapper that throws fails
- * the stream with what it threw and cancels the upstream.
+ * the stream with what it threw and cancels the upstream. A mapper that {@linkplain Mapper#isComplete()
+ * ends the stream itself} (an end marker) completes it after the items mapped so far; the upstream is
+ * then drained rather than cancelled (see there).
  *
  * <p><b>Cancellation.</b> Downstream {@code cancel()} (from any thread) cancels the upstream and
  * drops waiting items. {@code request(n)} with {@code n <= 0} cancels the upstream and signals
@@ -44,6 +46,21 @@ public final class FlatMapIterablePublisher<T, R> implements Flow.Publisher<R> {
 
     /** The items still pending when the upstream completes; may be empty. */
     Iterable<? extends R> finish();
+
+    /**
+     * Whether the items mapped so far end the stream before the upstream does (an end marker, such
+     * as a server-sent {@code data: [DONE]}); asked after each {@link #apply}. Once it is true the
+     * downstream receives those items and then {@code onComplete}, without waiting for the upstream
+     * to end, and {@link #finish()} is never called. The upstream is then drained rather than
+     * cancelled: it is asked for one more item so that it can reach its own end (an HTTP body read to
+     * its end leaves its connection reusable); if an item comes instead, it is cancelled. Its
+     * terminal signal is ignored, and a downstream {@code cancel()} still cancels it.
+     *
+     * <p>Default: false, the stream ends when the upstream does.
+     */
+    default boolean isComplete() {
+      return false;
+    }
   }
 
   private final Flow.Publisher<? extends T> upstream;
@@ -86,6 +103,9 @@ public final class FlatMapIterablePublisher<T, R> implements Flow.Publisher<R> {
     // true from the drain's request(1) until the item (or a terminal signal) arrives
     private volatile boolean upstreamPending;
     private volatile boolean done;
+    private volatile boolean completedByMapper; // the mapper saw the end before the upstream did
+    private volatile boolean draining; // completed by the mapper: the upstream is read on to its end
+    private volatile boolean overrun; // an item came while draining
     private volatile Throwable error;
     private volatile boolean cancelled;
     private boolean terminated; // drain loop only
@@ -111,18 +131,28 @@ public final class FlatMapIterablePublisher<T, R> implements Flow.Publisher<R> {
     @Override
     public void onNext(T item) {
       if (done) {
+        if (draining) { // more after the end the mapper saw: not ours to read
+          overrun = true;
+          drain();
+        }
         return;
       }
+      boolean complete;
       try {
         for (R r : mapper.apply(item)) {
           queue.offer(Objects.requireNonNull(r, "mapper produced null"));
         }
+        complete = mapper.isComplete();
       } catch (RuntimeException | Error e) {
         // Reported like a downstream-visible failure; the drain cancels the upstream.
         requestError.compareAndSet(null, e);
         done = true;
         drain();
         return;
+      }
+      if (complete) { // written after the items, like done below
+        completedByMapper = true;
+        done = true;
       }
       // Written after the items so that a drain that sees false also sees them.
       upstreamPending = false;
@@ -187,6 +217,10 @@ public final class FlatMapIterablePublisher<T, R> implements Flow.Publisher<R> {
           drainOnce();
         } else {
           queue.clear();
+          if (draining && (cancelled || overrun)) {
+            draining = false;
+            cancelUpstream();
+          }
         }
         missed = wip.addAndGet(-missed);
         if (missed == 0) {
@@ -243,6 +277,10 @@ public final class FlatMapIterablePublisher<T, R> implements Flow.Publisher<R> {
               downstream.onComplete();
             } catch (RuntimeException | Error ignored) {
               // rule 2.13: nothing left to tell anyone
+            }
+            if (completedByMapper) {
+              draining = true;
+              upstream.request(1); // to the upstream's end, or to an item that makes the drain cancel it
             }
           }
         } else if (requested.get() > 0 && !upstreamPending && queue.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.switchboard.providers.testing.ManualPublisher;
 import dev.switchboard.providers.testing.TestSubscriber;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,93 @@ class FlatMapIterablePublisherTest {
   }
 
   @Test
+  void mapperSeesTheEnd_completesAfterItsItemsWithoutWaitingForTheUpstream() {
+    UntilEnd mapper = new UntilEnd();
+    TestSubscriber<String> subscriber = new TestSubscriber<>(1);
+    new FlatMapIterablePublisher<>(upstream, () -> mapper).subscribe(subscriber);
+
+    upstream.emit("a b END");
+    assertThat(subscriber.items()).containsExactly("a");
+    assertThat(subscriber.isTerminated()).as("an item is still waiting for demand").isFalse();
+    subscriber.request(1);
+
+    assertThat(subscriber.items()).containsExactly("a", "b");
+    assertThat(subscriber.isCompleted()).as("complete without more demand and before the upstream ends").isTrue();
+    assertThat(mapper.finished).as("finish() is for an upstream that ends first").isFalse();
+    subscriber.assertNoViolations();
+  }
+
+  @Test
+  void mapperSeesTheEnd_upstreamIsDrainedToItsEndNotCancelled() {
+    TestSubscriber<String> subscriber = TestSubscriber.unbounded();
+    new FlatMapIterablePublisher<>(upstream, UntilEnd::new).subscribe(subscriber);
+    upstream.emit("a END");
+    assertThat(subscriber.isCompleted()).isTrue();
+
+    assertThat(upstream.outstanding()).as("one more item asked for, to reach the upstream's end").isEqualTo(1);
+    upstream.complete();
+
+    assertThat(upstream.isCancelled()).isFalse();
+    assertThat(subscriber.items()).containsExactly("a");
+    subscriber.assertNoViolations();
+  }
+
+  @Test
+  void mapperSeesTheEnd_anItemWhileDraining_cancelsTheUpstream() {
+    TestSubscriber<String> subscriber = TestSubscriber.unbounded();
+    new FlatMapIterablePublisher<>(upstream, UntilEnd::new).subscribe(subscriber);
+    upstream.emit("a END");
+
+    upstream.emit("b c");
+
+    assertThat(upstream.isCancelled()).isTrue();
+    assertThat(upstream.outstanding()).as("nothing more asked for").isZero();
+    assertThat(subscriber.items()).containsExactly("a");
+    assertThat(subscriber.isCompleted()).isTrue();
+    subscriber.assertNoViolations();
+  }
+
+  @Test
+  void mapperSeesTheEnd_upstreamErrorWhileDraining_isIgnored() {
+    TestSubscriber<String> subscriber = TestSubscriber.unbounded();
+    new FlatMapIterablePublisher<>(upstream, UntilEnd::new).subscribe(subscriber);
+    upstream.emit("END");
+
+    upstream.error(new IllegalStateException("connection reset"));
+
+    assertThat(subscriber.isCompleted()).isTrue();
+    assertThat(subscriber.error()).isNull();
+    subscriber.assertNoViolations();
+  }
+
+  @Test
+  void mapperSeesTheEnd_cancelWhileDraining_cancelsTheUpstream() {
+    TestSubscriber<String> subscriber = TestSubscriber.unbounded();
+    new FlatMapIterablePublisher<>(upstream, UntilEnd::new).subscribe(subscriber);
+    upstream.emit("END");
+    assertThat(upstream.isCancelled()).isFalse();
+
+    subscriber.cancel();
+
+    assertThat(upstream.isCancelled()).isTrue();
+  }
+
+  @Test
+  void mapperNeverSeesTheEnd_completesWithTheUpstreamAfterFinish() {
+    UntilEnd mapper = new UntilEnd();
+    TestSubscriber<String> subscriber = TestSubscriber.unbounded();
+    new FlatMapIterablePublisher<>(upstream, () -> mapper).subscribe(subscriber);
+    upstream.emit("a b");
+    assertThat(subscriber.isTerminated()).isFalse();
+
+    upstream.complete();
+
+    assertThat(mapper.finished).isTrue();
+    assertThat(subscriber.items()).containsExactly("a", "b");
+    assertThat(subscriber.isCompleted()).isTrue();
+  }
+
+  @Test
   void collector_heapAndDirectBuffers_areConcatenated() throws Exception {
     ManualPublisher<ByteBuffer> bytes = new ManualPublisher<>();
     CompletableFuture<byte[]> all = ByteBufferCollector.collect(bytes);
@@ -125,6 +213,36 @@ class FlatMapIterablePublisherTest {
     @Override
     public Iterable<String> finish() {
       return pending.isEmpty() ? List.of() : List.of(pending);
+    }
+  }
+
+  /** Space-separated words, up to the word {@code END}, which ends the stream. */
+  private static final class UntilEnd implements FlatMapIterablePublisher.Mapper<String, String> {
+    private boolean ended;
+    private boolean finished;
+
+    @Override
+    public Iterable<String> apply(String item) {
+      List<String> words = new ArrayList<>();
+      for (String word : item.split(" ")) {
+        if (word.equals("END")) {
+          ended = true;
+          break;
+        }
+        words.add(word);
+      }
+      return words;
+    }
+
+    @Override
+    public boolean isComplete() {
+      return ended;
+    }
+
+    @Override
+    public Iterable<String> finish() {
+      finished = true;
+      return List.of();
     }
   }
 }
