@@ -1,15 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.providers.http.HttpTransport;
-import dev.switchboard.server.internal.DemoProvider;
-import dev.switchboard.server.internal.EmbeddedConfiguration;
-import dev.switchboard.server.internal.GatewayServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
-import java.time.Clock;
+import dev.switchboard.server.internal.GatewayRuntime;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Switchboard gateway: an OpenAI-compatible HTTP API ({@code /v1/chat/completions},
- * {@code /v1/embeddings}, {@code /v1/models}) with {@code /health/live}, {@code /health/ready} and
- * Prometheus {@code /metrics}, in front of one {@link Switchboard} client.
+ * {@code /v1/embeddings}, {@code /v1/models}, {@code /v1/providers/status}), an admin API for virtual
+ * keys and spend ({@code /admin/keys}, {@code /admin/spend}), {@code /health/live},
+ * {@code /health/ready} and Prometheus {@code /metrics}, in front of one {@link Switchboard} client.
  *
  * <pre>{@code
  * try (Gateway gateway = Gateway.start(GatewaySettings.builder().port(0).build())) {
@@ -27,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>This version runs on an embedded default: the providers whose API keys are in
- * {@link GatewaySettings#environment()} plus the offline {@code demo} model group, in-memory state,
- * no authentication, and therefore bound to loopback ({@value GatewaySettings#HOST}) only.
+ * <p>With a {@link GatewaySettings#configFile() configuration file} it serves the providers and model
+ * groups the file names; without one, the embedded default: the providers whose API keys are in
+ * {@link GatewaySettings#environment()} plus the offline {@code demo} model group. With a master key
+ * or virtual keys, callers need {@code Authorization: Bearer <key>}; with none, the gateway serves
+ * without keys and is bound to loopback ({@value GatewaySettings#HOST}) only.
  *
  * <p>Upstream calls go through a {@link VertxHttpTransport} on the same Vert.x instance as the
  * server: a call in flight holds a connection, never a thread.
@@ -40,78 +36,48 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-  private final GatewayServer server;
-  private final Switchboard switchboard;
-  private final DemoProvider demo;
-  private final PrometheusMeterRegistry metrics;
-  private final Vertx vertx;
-  private final VertxHttpTransport transport;
+  private final GatewayRuntime runtime;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Gateway(GatewayServer server, Switchboard switchboard, DemoProvider demo, PrometheusMeterRegistry metrics,
-      Vertx vertx, VertxHttpTransport transport) {
-    this.server = server;
-    this.switchboard = switchboard;
-    this.demo = demo;
-    this.metrics = metrics;
-    this.vertx = vertx;
-    this.transport = transport;
+  private Gateway(GatewayRuntime runtime) {
+    this.runtime = runtime;
   }
 
   /**
-   * Builds the client from the embedded default configuration and starts listening.
+   * Reads the configuration file (if any), builds the client and its stores, and starts listening.
    *
-   * @throws IllegalStateException when the configuration cannot be built (e.g. no provider factory
-   *     for an enabled provider type) or the server cannot listen (e.g. the port is taken); the
-   *     message says which
+   * @throws GatewayConfigException listing every problem of the configuration file
+   * @throws IllegalArgumentException when the settings contradict each other, e.g. a non-loopback
+   *     {@code server.host} without any key, or a master key shorter than 16 characters
+   * @throws IllegalStateException when the client or a store cannot be built (e.g. no provider
+   *     factory for a provider type) or the server cannot listen (e.g. the port is taken); the message
+   *     says which
    */
   public static Gateway start(GatewaySettings settings) {
     Objects.requireNonNull(settings, "settings");
-    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(settings.environment());
-    DemoProvider demo = new DemoProvider(Clock.systemUTC());
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // One Vert.x for both sides: upstream calls run on the event loops that serve the requests.
-    Vertx vertx = GatewayServer.newVertx();
-    VertxHttpTransport transport = VertxHttpTransport.builder(vertx).build();
-    Switchboard switchboard = null;
-    GatewayServer server;
-    try {
-      // Deterministic answers (temperature 0 or a seed) are cached in process for an hour unless a call says no.
-      Switchboard.Builder builder = Switchboard.builder().meterRegistry(metrics).cache(CacheSettings.ofDefaults())
-          .providerComponent(HttpTransport.class, transport); // every provider made from a config calls through it
-      configuration.applyTo(builder, demo);
-      switchboard = builder.build();
-      server = GatewayServer.start(vertx, switchboard, metrics, GatewaySettings.HOST, settings.port(),
-          settings.maxBodyBytes(), settings.shutdownTimeout());
-    } catch (RuntimeException e) {
-      if (switchboard != null) {
-        switchboard.close();
-      }
-      transport.close();
-      metrics.close();
-      try {
-        GatewayServer.closeVertx(vertx);
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-    log.info("Switchboard gateway listening on http://{}:{}/v1 with in-memory state; {}", GatewaySettings.HOST,
-        server.port(), configuration.summary());
-    log.warn("No authentication is configured in this version: the gateway serves without keys and is bound to "
-        + "loopback {} only, so that it is never reachable unauthenticated from another machine", GatewaySettings.HOST);
-    return new Gateway(server, switchboard, demo, metrics, vertx, transport);
+    return new Gateway(GatewayRuntime.start(settings, settings.accessLogSink(), settings.clock()));
   }
 
   /** The port the gateway listens on (the actual one when the settings asked for port 0). */
   public int port() {
-    return server.port();
+    return runtime.port();
+  }
+
+  /** The interface the gateway is bound to, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
+  public String host() {
+    return runtime.host();
+  }
+
+  /** The client behind the gateway, e.g. for its spend queries ({@link Switchboard#costs()}). */
+  public Switchboard switchboard() {
+    return runtime.switchboard();
   }
 
   /**
    * Stops accepting connections, lets in-flight requests finish for up to
-   * {@link GatewaySettings#shutdownTimeout()}, then closes the client and its providers, the upstream
-   * transport (cutting any call still open), and Vert.x, in that order. Idempotent.
+   * {@link GatewaySettings#shutdownTimeout()}, then closes the client (writing buffered usage), its
+   * providers and stores, the upstream transport (cutting any call still open), and Vert.x, in that
+   * order. Idempotent.
    */
   @Override
   public void close() {
@@ -119,22 +85,14 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     try {
-      server.close();
+      runtime.close();
     } finally {
-      try {
-        switchboard.close();
-        transport.close();
-        demo.close();
-        metrics.close();
-      } finally {
-        GatewayServer.closeVertx(vertx);
-        log.info("Switchboard gateway stopped");
-      }
+      log.info("Switchboard gateway stopped");
     }
   }
 
   /** The transport every configured provider calls its upstream through; for tests. */
   HttpTransport upstreamTransport() {
-    return transport;
+    return runtime.upstreamTransport();
   }
 }

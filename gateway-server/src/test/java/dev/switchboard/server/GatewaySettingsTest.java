@@ -21,6 +21,15 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void fromEnvironment_configVariable_namesTheFile_portStaysUnset() {
+    GatewaySettings settings = GatewaySettings.fromEnvironment(Map.of("SWITCHBOARD_CONFIG", " /etc/sb/gateway.yaml "));
+
+    assertThat(settings.configFile()).isEqualTo(java.nio.file.Path.of("/etc/sb/gateway.yaml"));
+    assertThat(settings.isPortSet()).isFalse();
+    assertThat(GatewaySettings.fromEnvironment(Map.of("PORT", "9090")).isPortSet()).isTrue();
+  }
+
+  @Test
   void fromEnvironment_port_isUsed() {
     assertThat(GatewaySettings.fromEnvironment(Map.of("PORT", " 9090 ")).port()).isEqualTo(9090);
   }

@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.BudgetRegistry;
 import dev.switchboard.core.cost.CostTracker;
 import dev.switchboard.core.cost.InMemoryUsageLedger;
 import dev.switchboard.core.cost.PriceCatalog;
@@ -23,6 +24,7 @@ import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.ratelimit.Limits;
 import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.routing.Deployment;
+import dev.switchboard.core.routing.DeploymentStatus;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
@@ -158,6 +160,22 @@ public final class Switchboard implements AutoCloseable {
    */
   public CostTracker costs() {
     return engine.costs();
+  }
+
+  /**
+   * The budgets this client enforces: those given to {@link Builder#budget(Budget)}, and any added
+   * since. Changes apply to calls that start afterwards, without rebuilding the client.
+   */
+  public BudgetRegistry budgets() {
+    return engine.budgets();
+  }
+
+  /**
+   * A snapshot of every deployment's circuit breaker, cooldown and load, each deployment once, in
+   * configuration order: for health checks and status pages. No upstream call is made.
+   */
+  public List<DeploymentStatus> deploymentStatus() {
+    return engine.deploymentStatus();
   }
 
   /** The configured model groups, the models callers may name; no upstream call is made. */
@@ -398,7 +416,10 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
-    /** Adds a spending budget; see {@link Budget} for how it is checked and how far spend can overshoot. */
+    /**
+     * Adds a spending budget; see {@link Budget} for how it is checked and how far spend can overshoot.
+     * Budgets can also be added and removed while the client runs: {@link Switchboard#budgets()}.
+     */
     public Builder budget(Budget budget) {
       budgets.add(Objects.requireNonNull(budget, "budget"));
       return this;

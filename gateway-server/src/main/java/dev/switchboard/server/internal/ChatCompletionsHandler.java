@@ -39,7 +39,18 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, e);
       return;
     }
-    RequestOptions options = RequestOptions.builder().requestId(requestId).cacheControl(cache).build();
+    AccessLog.Entry entry = GatewayRouter.access(ctx);
+    if (entry != null) {
+      entry.model = request.model();
+      entry.stream = flags.stream();
+    }
+    Principal principal = GatewayRouter.principal(ctx);
+    if (request.model() != null && !principal.allowsModel(request.model())) {
+      ErrorResponses.send(ctx, Authenticator.modelNotAllowed(principal, request.model(), requestId));
+      return;
+    }
+    RequestOptions options = RequestOptions.builder().requestId(requestId).caller(principal.caller())
+        .cacheControl(cache).build();
     if (flags.stream()) {
       SseResponse.stream(ctx, switchboard.stream(request, options), flags.includeUsage());
       return;
@@ -58,6 +69,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       try {
         ChatResponse answer = result.result();
         GatewayRouter.routeHeaders(response, answer.route());
+        GatewayRouter.costHeader(response, entry);
         GatewayRouter.sendJson(response, OpenAiJson.writeChatResponse(answer));
       } catch (RuntimeException e) { // never leave the client waiting on a response that cannot be written
         ErrorResponses.send(ctx, e);

@@ -31,9 +31,18 @@ final class EmbeddingsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, e);
       return;
     }
+    AccessLog.Entry entry = GatewayRouter.access(ctx);
+    if (entry != null) {
+      entry.model = request.model();
+    }
+    Principal principal = GatewayRouter.principal(ctx);
+    if (request.model() != null && !principal.allowsModel(request.model())) {
+      ErrorResponses.send(ctx, Authenticator.modelNotAllowed(principal, request.model(), requestId));
+      return;
+    }
     boolean base64 = "base64".equals(request.encodingFormat());
-    CompletableFuture<EmbeddingResponse> call =
-        switchboard.embed(request, RequestOptions.builder().requestId(requestId).build());
+    CompletableFuture<EmbeddingResponse> call = switchboard.embed(request,
+        RequestOptions.builder().requestId(requestId).caller(principal.caller()).build());
     HttpServerResponse response = ctx.response();
     response.closeHandler(v -> call.cancel(true));
     Future.fromCompletionStage(call, ctx.vertx().getOrCreateContext()).onComplete(result -> {
@@ -47,6 +56,7 @@ final class EmbeddingsHandler implements Handler<RoutingContext> {
       try {
         EmbeddingResponse answer = result.result();
         GatewayRouter.routeHeaders(response, answer.route());
+        GatewayRouter.costHeader(response, entry);
         GatewayRouter.sendJson(response, OpenAiJson.writeEmbeddingResponse(answer, base64));
       } catch (RuntimeException e) { // never leave the client waiting on a response that cannot be written
         ErrorResponses.send(ctx, e);

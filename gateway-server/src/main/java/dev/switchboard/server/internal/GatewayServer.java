@@ -74,14 +74,8 @@ public final class GatewayServer implements AutoCloseable {
    */
   public static GatewayServer start(Switchboard switchboard, PrometheusMeterRegistry metrics, String host, int port,
       long maxBodyBytes, Duration shutdownTimeout) {
-    requireNotOnEventLoop("start");
-    Vertx vertx = newVertx();
-    try {
-      return start(vertx, true, switchboard, metrics, host, port, maxBodyBytes, shutdownTimeout);
-    } catch (RuntimeException e) {
-      vertx.close();
-      throw e;
-    }
+    Objects.requireNonNull(switchboard, "switchboard");
+    return start(GatewayRouter.Routes.open(switchboard, metrics, maxBodyBytes), host, port, shutdownTimeout);
   }
 
   /**
@@ -94,23 +88,42 @@ public final class GatewayServer implements AutoCloseable {
    */
   public static GatewayServer start(Vertx vertx, Switchboard switchboard, PrometheusMeterRegistry metrics,
       String host, int port, long maxBodyBytes, Duration shutdownTimeout) {
-    return start(Objects.requireNonNull(vertx, "vertx"), false, switchboard, metrics, host, port, maxBodyBytes,
-        shutdownTimeout);
+    Objects.requireNonNull(switchboard, "switchboard");
+    return start(Objects.requireNonNull(vertx, "vertx"), false,
+        GatewayRouter.Routes.open(switchboard, metrics, maxBodyBytes), host, port, shutdownTimeout);
   }
 
-  private static GatewayServer start(Vertx vertx, boolean ownsVertx, Switchboard switchboard,
-      PrometheusMeterRegistry metrics, String host, int port, long maxBodyBytes, Duration shutdownTimeout) {
-    Objects.requireNonNull(switchboard, "switchboard");
+  /** Starts listening with {@code routes} on a Vert.x instance of its own, which {@link #close} stops. */
+  static GatewayServer start(GatewayRouter.Routes routes, String host, int port, Duration shutdownTimeout) {
+    requireNotOnEventLoop("start");
+    return start(newVertx(), true, routes, host, port, shutdownTimeout);
+  }
+
+  /**
+   * Starts listening with {@code routes} (authentication, admin API, access log, health components) on
+   * {@code vertx}, which stays the caller's to close after this server.
+   */
+  static GatewayServer start(Vertx vertx, GatewayRouter.Routes routes, String host, int port,
+      Duration shutdownTimeout) {
+    return start(Objects.requireNonNull(vertx, "vertx"), false, routes, host, port, shutdownTimeout);
+  }
+
+  private static GatewayServer start(Vertx vertx, boolean ownsVertx, GatewayRouter.Routes routes, String host,
+      int port, Duration shutdownTimeout) {
+    Objects.requireNonNull(routes, "routes");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     requireNotOnEventLoop("start");
     AtomicBoolean ready = new AtomicBoolean(); // set once listening, cleared when shutdown begins
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    server.requestHandler(GatewayRouter.create(vertx, switchboard, metrics, maxBodyBytes, ready::get));
+    server.requestHandler(GatewayRouter.create(vertx, routes, ready::get));
     try {
       await(server.listen(), START_TIMEOUT, "listen on " + host + ":" + port);
     } catch (RuntimeException e) {
       server.close();
+      if (ownsVertx) {
+        vertx.close();
+      }
       throw e;
     }
     ready.set(true);

@@ -5,6 +5,7 @@ import dev.switchboard.core.cost.Budget;
 import dev.switchboard.core.cost.BudgetAlert;
 import dev.switchboard.core.cost.Money;
 import dev.switchboard.core.cost.SpendKey;
+import dev.switchboard.core.cost.SpendPeriod;
 import dev.switchboard.core.cost.UsageLedger;
 import dev.switchboard.core.cost.UsageRecord;
 import dev.switchboard.core.cost.UsageTotals;
@@ -15,12 +16,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,66 +72,128 @@ final class Budgets {
     }
   }
 
-  private final Map<Budget.Scope, Map<dev.switchboard.core.cost.SpendPeriod, Budget>> defaults =
-      new EnumMap<>(Budget.Scope.class);
-  private final Map<Budget.Scope, Map<String, Map<dev.switchboard.core.cost.SpendPeriod, Budget>>> specific =
-      new EnumMap<>(Budget.Scope.class);
-  private final boolean empty;
+  /** The budget table; replaced whole on every change, so that readers never lock. */
+  private static final class Table {
+    static final Table EMPTY = new Table(new LinkedHashMap<>());
+
+    final Map<String, Budget> byName; // insertion order
+    final Map<Budget.Scope, Map<SpendPeriod, Budget>> defaults = new EnumMap<>(Budget.Scope.class);
+    final Map<Budget.Scope, Map<String, Map<SpendPeriod, Budget>>> specific = new EnumMap<>(Budget.Scope.class);
+
+    Table(Map<String, Budget> byName) {
+      this.byName = Collections.unmodifiableMap(byName);
+      for (Budget b : byName.values()) {
+        if (b.subject() == null) {
+          defaults.computeIfAbsent(b.scope(), s -> new EnumMap<>(SpendPeriod.class)).put(b.period(), b);
+        } else {
+          specific.computeIfAbsent(b.scope(), s -> new HashMap<>())
+              .computeIfAbsent(b.subject(), s -> new EnumMap<>(SpendPeriod.class)).put(b.period(), b);
+        }
+      }
+    }
+
+    boolean isEmpty() {
+      return byName.isEmpty();
+    }
+  }
+
+  private final Set<String> groups;
   private final UsageLedger ledger;
   private final PendingSpend pending;
   private final SwitchboardListener listener;
   private final Clock clock;
+  private final Object writeLock = new Object();
+  private volatile Table table;
   // markers this instance already claimed or saw claimed: spares the store a call per batch
   private final Set<String> fired = ConcurrentHashMap.newKeySet();
 
-  Budgets(List<Budget> budgets, UsageLedger ledger, PendingSpend pending, SwitchboardListener listener, Clock clock) {
+  /**
+   * @param groups the configured model groups, which downgrading budgets must name
+   * @throws IllegalStateException when two budgets have the same name or one downgrades to a group
+   *     that is not configured
+   */
+  Budgets(List<Budget> budgets, Set<String> groups, UsageLedger ledger, PendingSpend pending,
+      SwitchboardListener listener, Clock clock) {
+    this.groups = Set.copyOf(groups);
+    Map<String, Budget> byName = new LinkedHashMap<>();
     for (Budget b : budgets) {
-      if (b.subject() == null) {
-        Budget old = defaults.computeIfAbsent(b.scope(), s -> new EnumMap<>(dev.switchboard.core.cost.SpendPeriod.class))
-            .put(b.period(), b);
-        if (old != null) {
-          throw new IllegalStateException("two budgets named '" + b.name() + "': " + old + " and " + b);
-        }
-      } else {
-        Budget old = specific.computeIfAbsent(b.scope(), s -> new HashMap<>())
-            .computeIfAbsent(b.subject(), s -> new EnumMap<>(dev.switchboard.core.cost.SpendPeriod.class))
-            .put(b.period(), b);
-        if (old != null) {
-          throw new IllegalStateException("two budgets named '" + b.name() + "': " + old + " and " + b);
-        }
+      Budget old = byName.put(b.name(), b);
+      if (old != null) {
+        throw new IllegalStateException("two budgets named '" + b.name() + "': " + old + " and " + b);
+      }
+      if (b.downgradeTo() != null && !this.groups.contains(b.downgradeTo())) {
+        throw new IllegalStateException(unknownTarget(b));
       }
     }
-    this.empty = budgets.isEmpty();
+    this.table = byName.isEmpty() ? Table.EMPTY : new Table(byName);
     this.ledger = ledger;
     this.pending = pending;
     this.listener = listener;
     this.clock = clock;
   }
 
+  private static String unknownTarget(Budget b) {
+    return "a budget downgrades to model group '" + b.downgradeTo() + "', which is not configured";
+  }
+
   boolean isEmpty() {
-    return empty;
+    return table.isEmpty();
+  }
+
+  // ---- BudgetRegistry, through CostRuntime
+
+  List<Budget> list() {
+    return List.copyOf(table.byName.values());
+  }
+
+  Optional<Budget> find(String name) {
+    return Optional.ofNullable(table.byName.get(name));
+  }
+
+  Optional<Budget> put(Budget budget) {
+    if (budget.downgradeTo() != null && !groups.contains(budget.downgradeTo())) {
+      throw new IllegalArgumentException(unknownTarget(budget));
+    }
+    synchronized (writeLock) {
+      Map<String, Budget> next = new LinkedHashMap<>(table.byName);
+      Budget old = next.put(budget.name(), budget);
+      table = new Table(next);
+      return Optional.ofNullable(old);
+    }
+  }
+
+  Optional<Budget> remove(String name) {
+    synchronized (writeLock) {
+      if (!table.byName.containsKey(name)) {
+        return Optional.empty();
+      }
+      Map<String, Budget> next = new LinkedHashMap<>(table.byName);
+      Budget old = next.remove(name);
+      table = next.isEmpty() ? Table.EMPTY : new Table(next);
+      return Optional.of(old);
+    }
   }
 
   /** The budgets that apply to a caller, key first, then user, then team. */
   List<Applied> applicable(String keyId, String user, String team) {
-    if (empty) {
+    Table t = table;
+    if (t.isEmpty()) {
       return List.of();
     }
     List<Applied> out = new ArrayList<>();
-    addFor(Budget.Scope.KEY, keyId, out);
-    addFor(Budget.Scope.USER, user, out);
-    addFor(Budget.Scope.TEAM, team, out);
+    addFor(t, Budget.Scope.KEY, keyId, out);
+    addFor(t, Budget.Scope.USER, user, out);
+    addFor(t, Budget.Scope.TEAM, team, out);
     return out;
   }
 
-  private void addFor(Budget.Scope scope, String subject, List<Applied> out) {
+  private static void addFor(Table t, Budget.Scope scope, String subject, List<Applied> out) {
     if (subject == null) {
       return;
     }
-    Map<dev.switchboard.core.cost.SpendPeriod, Budget> own =
-        specific.getOrDefault(scope, Map.of()).getOrDefault(subject, Map.of());
-    Map<dev.switchboard.core.cost.SpendPeriod, Budget> every = defaults.getOrDefault(scope, Map.of());
-    for (dev.switchboard.core.cost.SpendPeriod p : dev.switchboard.core.cost.SpendPeriod.values()) {
+    Map<SpendPeriod, Budget> own = t.specific.getOrDefault(scope, Map.of()).getOrDefault(subject, Map.of());
+    Map<SpendPeriod, Budget> every = t.defaults.getOrDefault(scope, Map.of());
+    for (SpendPeriod p : SpendPeriod.values()) {
       Budget b = own.containsKey(p) ? own.get(p) : every.get(p);
       if (b != null) {
         out.add(new Applied(b, subject));
@@ -192,7 +256,7 @@ final class Budgets {
 
   /** After a batch reached the ledger: raises the alerts whose thresholds the new spend reached. */
   void afterWrite(List<UsageRecord> batch) {
-    if (empty) {
+    if (table.isEmpty()) {
       return;
     }
     Map<SpendKey, Applied> keys = new LinkedHashMap<>();
@@ -260,20 +324,6 @@ final class Budgets {
         return java.time.YearMonth.parse(k.bucket()).atDay(1);
       default:
         return LocalDate.MIN;
-    }
-  }
-
-  /** Every distinct budget target group, for validation. */
-  Set<String> downgradeTargets() {
-    Set<String> out = new LinkedHashSet<>();
-    defaults.values().forEach(m -> m.values().forEach(b -> add(out, b)));
-    specific.values().forEach(m -> m.values().forEach(p -> p.values().forEach(b -> add(out, b))));
-    return out;
-  }
-
-  private static void add(Set<String> out, Budget b) {
-    if (b.downgradeTo() != null) {
-      out.add(b.downgradeTo());
     }
   }
 }

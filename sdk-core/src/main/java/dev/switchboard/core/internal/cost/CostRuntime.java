@@ -5,6 +5,7 @@ import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cost.Budget;
+import dev.switchboard.core.cost.BudgetRegistry;
 import dev.switchboard.core.cost.Cost;
 import dev.switchboard.core.cost.CostComparison;
 import dev.switchboard.core.cost.CostTracker;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * DESIGN.md puts budgets (after admission and rate limits, before the embedder's interceptors and
  * the cache).
  */
-public final class CostRuntime implements CostTracker, AutoCloseable {
+public final class CostRuntime implements CostTracker, BudgetRegistry, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CostRuntime.class);
 
@@ -90,16 +91,11 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
     this.groups = Map.copyOf(g);
     this.prices = Map.copyOf(p);
     PendingSpend pending = new PendingSpend();
-    this.budgets = new Budgets(budgets, ledger, pending, listener, clock);
-    for (String target : this.budgets.downgradeTargets()) {
-      if (!groups.containsKey(target)) {
-        throw new IllegalStateException("a budget downgrades to model group '" + target + "', which is not configured");
-      }
-    }
+    this.budgets = new Budgets(budgets, groups.keySet(), ledger, pending, listener, clock);
     this.recorder = new UsageRecorder(ledger, sinks, listener, pending, bufferCapacity, this.budgets::afterWrite);
     this.usageInterceptor = new UsageInterceptor(this);
-    this.budgetInterceptor = this.budgets.isEmpty() ? null : new BudgetInterceptor(this.budgets, groups.keySet(),
-        listener);
+    // Always in the chain, since budgets may be added at run time; with none it costs one volatile read.
+    this.budgetInterceptor = new BudgetInterceptor(this.budgets, groups.keySet(), listener);
   }
 
   // A deployment's own price is negotiated and wins; the catalog entry still lends its metadata.
@@ -119,7 +115,7 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
     return usageInterceptor;
   }
 
-  /** The budget check, or null when no budget is configured. */
+  /** The budget check; never null. */
   public Interceptor budgetInterceptor() {
     return budgetInterceptor;
   }
@@ -211,6 +207,28 @@ public final class CostRuntime implements CostTracker, AutoCloseable {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
+  }
+
+  // ---- BudgetRegistry
+
+  @Override
+  public List<Budget> list() {
+    return budgets.list();
+  }
+
+  @Override
+  public Optional<Budget> find(String name) {
+    return budgets.find(Objects.requireNonNull(name, "name"));
+  }
+
+  @Override
+  public Optional<Budget> put(Budget budget) {
+    return budgets.put(Objects.requireNonNull(budget, "budget"));
+  }
+
+  @Override
+  public Optional<Budget> remove(String name) {
+    return budgets.remove(Objects.requireNonNull(name, "name"));
   }
 
   // ---- CostTracker

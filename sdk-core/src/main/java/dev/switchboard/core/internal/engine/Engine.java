@@ -5,6 +5,7 @@ import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Timeouts;
+import dev.switchboard.core.cost.BudgetRegistry;
 import dev.switchboard.core.cost.CostTracker;
 import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.error.CircuitOpenException;
@@ -26,6 +27,7 @@ import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.DeploymentState;
+import dev.switchboard.core.routing.DeploymentStatus;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.core.spi.Provider;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +64,8 @@ public final class Engine implements AutoCloseable {
   final RateLimiting rateLimiting; // null when neither callers nor deployments have limits
   private final Clock clock;
   private final Map<String, GroupRuntime> groups;
+  private final Map<String, DeploymentRuntime> deployments; // by id, in configuration order
+  private final Map<String, List<String>> deploymentGroups; // deployment id -> the groups it serves
   private final List<ModelInfo> modelList;
   private final List<Interceptor> interceptors;
   private final Collection<Provider> ownedProviders;
@@ -120,6 +125,7 @@ public final class Engine implements AutoCloseable {
     this.interceptors = List.copyOf(chain);
 
     Map<String, DeploymentRuntime> byId = new LinkedHashMap<>();
+    Map<String, List<String>> servedGroups = new LinkedHashMap<>();
     Map<String, GroupRuntime> groupMap = new LinkedHashMap<>();
     List<ModelInfo> models = new ArrayList<>();
     long created = clock.instant().getEpochSecond();
@@ -133,12 +139,20 @@ public final class Engine implements AutoCloseable {
         DeploymentRuntime runtime = existing != null ? existing
             : new DeploymentRuntime(d, providers.get(d.provider()), breakerPolicy, clock, this.listener);
         byId.put(d.id(), runtime);
+        List<String> served = servedGroups.computeIfAbsent(d.id(), k -> new ArrayList<>());
+        if (!served.contains(group.name())) {
+          served.add(group.name());
+        }
         runtimes.add(runtime);
       }
       groupMap.put(group.name(), new GroupRuntime(group, runtimes));
       models.add(ModelInfo.builder().id(group.name()).created(created).ownedBy("switchboard").build());
     }
     this.groups = Map.copyOf(groupMap);
+    this.deployments = Collections.unmodifiableMap(byId);
+    Map<String, List<String>> frozen = new LinkedHashMap<>();
+    servedGroups.forEach((id, g) -> frozen.put(id, List.copyOf(g)));
+    this.deploymentGroups = Collections.unmodifiableMap(frozen);
     this.modelList = List.copyOf(models);
 
     this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
@@ -255,6 +269,23 @@ public final class Engine implements AutoCloseable {
 
   /** Spend queries and prices. */
   public CostTracker costs() {
+    return cost;
+  }
+
+  /** A snapshot of every deployment's circuit, cooldown and load, in configuration order. */
+  public List<DeploymentStatus> deploymentStatus() {
+    long now = clock.millis();
+    List<DeploymentStatus> out = new ArrayList<>(deployments.size());
+    for (DeploymentRuntime d : deployments.values()) {
+      out.add(DeploymentStatus.builder(d.deployment).groups(deploymentGroups.get(d.deployment.id()))
+          .circuitState(d.circuitState()).coolingDown(d.isCoolingDown(now)).inFlight(Math.max(0, d.inFlight()))
+          .averageLatency(d.averageLatency()).build());
+    }
+    return out;
+  }
+
+  /** The budgets in force, changeable at run time. */
+  public BudgetRegistry budgets() {
     return cost;
   }
 
