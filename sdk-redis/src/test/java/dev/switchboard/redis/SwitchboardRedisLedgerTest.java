@@ -189,19 +189,20 @@ class SwitchboardRedisLedgerTest {
   }
 
   @Test
-  void sameRequestIdOnTwoInstances_countedOnce() {
+  void sameClientRequestIdOnTwoInstances_bothPaidCallsCounted() {
     Switchboard first = instance(redis.uri(), null);
     Switchboard second = instance(redis.uri(), null);
-    RequestOptions retried = as("alice").toBuilder().requestId("req-42").build();
+    RequestOptions resent = as("alice").toBuilder().requestId("req-42").build();
 
-    first.chatBlocking(request(), retried);
+    first.chatBlocking(request(), resent);
     flush(first);
-    second.chatBlocking(request(), retried); // e.g. a client retrying through another gateway
+    second.chatBlocking(request(), resent); // a client resending its x-request-id through another gateway
     flush(second);
 
-    assertThat(spend(first, UsageDimension.USER, "alice").requests()).isEqualTo(1);
-    assertThat(spend(second, UsageDimension.USER, "alice").cost()).isEqualTo(CALL);
-    assertThat(ledgers.get(0).duplicateCount() + ledgers.get(1).duplicateCount()).isEqualTo(1);
+    // Two upstream calls were made and paid: a caller-chosen id must never make one of them free.
+    assertThat(spend(first, UsageDimension.USER, "alice").requests()).isEqualTo(2);
+    assertThat(spend(second, UsageDimension.USER, "alice").cost()).isEqualTo(CALL.plus(CALL));
+    assertThat(ledgers.get(0).duplicateCount() + ledgers.get(1).duplicateCount()).isZero();
   }
 
   @Test

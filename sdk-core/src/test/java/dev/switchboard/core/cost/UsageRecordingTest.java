@@ -100,7 +100,7 @@ class UsageRecordingTest {
         as("key-1", "alice", "research").toBuilder().requestId("req-42").build());
 
     UsageRecord r = events.only();
-    assertThat(r.id()).isEqualTo("req-42");
+    assertThat(r.id()).as("unique per call, never the caller's id alone").startsWith("req-42~").isNotEqualTo("req-42");
     assertThat(r.requestId()).isEqualTo("req-42");
     assertThat(r.time()).isEqualTo(Instant.parse("2026-01-01T00:00:05Z"));
     assertThat(r.keyId()).isEqualTo("key-1");
@@ -439,7 +439,7 @@ class UsageRecordingTest {
 
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       assertThat(lines).hasSize(5);
-      assertThat(lines.get(0)).startsWith("{\"id\":\"req-0\",\"request_id\":\"req-0\",\"time\":\"2026-01-01T00:00:00Z\"")
+      assertThat(lines.get(0)).startsWith("{\"id\":\"req-0~").contains("\"request_id\":\"req-0\",\"time\":\"2026-01-01T00:00:00Z\"")
           .contains("\"key_id\":\"key-1\",\"user\":\"alice\",\"team\":null,\"model_group\":\"g\"")
           .contains("\"prompt_tokens\":10,\"completion_tokens\":5")
           .contains("\"cost\":\"0.020000000\",\"cost_known\":true")
@@ -562,5 +562,19 @@ class UsageRecordingTest {
     public CompletableFuture<Boolean> claimOnce(String marker, Instant expiresAt) {
       return delegate.claimOnce(marker, expiresAt);
     }
+  }
+
+  @Test
+  void chat_sameCallerRequestIdTwice_bothCallsCounted() {
+    switchboard = builder().build();
+    RequestOptions resent = as("key-1", "alice", null).toBuilder().requestId("req-dup").build();
+
+    switchboard.chatBlocking(request(), resent);
+    switchboard.chatBlocking(request(), resent);
+    switchboard.costs().flush().join();
+
+    // Two upstream calls were paid; a caller resending its request id must not make the second one free.
+    assertThat(totals(UsageDimension.USER, "alice").requests()).isEqualTo(2);
+    assertThat(a.calls()).isEqualTo(2);
   }
 }

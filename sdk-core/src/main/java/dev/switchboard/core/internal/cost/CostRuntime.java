@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -171,6 +172,10 @@ public final class CostRuntime implements CostTracker, BudgetRegistry, AutoClose
       boolean stream, long startNanos, Throwable error) {
     Caller caller = options.caller();
     UsageRecord.Builder b = UsageRecord.builder(requestId, now())
+        // The ledger counts a record id once. Request ids come from callers (x-request-id), so a caller resending
+        // one must not make a second paid call free: each call's record gets an id of its own; a retried write of
+        // the same record keeps it and is still counted once.
+        .id(requestId + "~" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE))
         .stream(stream)
         .keyId(caller.keyId())
         .user(caller.user() != null ? caller.user() : blankToNull(requestUser))
