@@ -1,11 +1,13 @@
 /**
  * Redis implementations of Switchboard's core SPIs, on Lettuce: one {@link
  * dev.switchboard.redis.RedisConnection} per application (standalone, TLS, ACL, Sentinel or
- * Cluster from a Redis URI) shared by every Redis-backed component, starting with the shared
- * response cache {@link dev.switchboard.redis.RedisCacheStore}.
+ * Cluster from a Redis URI) shared by every Redis-backed component: the shared response cache
+ * {@link dev.switchboard.redis.RedisCacheStore} and the distributed rate limiter {@link
+ * dev.switchboard.redis.RedisRateLimiter}.
  *
- * <p>Redis being slow or down never fails a call: reads give up after a short budget, writes are
- * fire-and-forget, errors are counted and logged at most once per interval, and health reports
+ * <p>Redis being slow or down never crashes a call: cache reads give up after a short budget and
+ * writes are fire-and-forget; the rate limiter falls back to local decisions or refuses with a 503,
+ * as configured. Errors are counted and logged at most once per interval, and health reports
  * {@code DEGRADED} until Redis answers again.
  */
 package dev.switchboard.redis;
