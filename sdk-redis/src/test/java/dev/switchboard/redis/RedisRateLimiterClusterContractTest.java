@@ -2,6 +2,8 @@ package dev.switchboard.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.ratelimit.Limit;
+import dev.switchboard.core.ratelimit.LimitCheck;
 import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.testing.RateLimiterContract;
 import dev.switchboard.redis.testing.RedisServerProcess;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract on a one-node Redis Cluster: every script and compare-and-swap touches one key, and
@@ -50,6 +53,17 @@ class RedisRateLimiterClusterContractTest extends RateLimiterContract {
     RedisRateLimiter l = RedisRateLimiterContractTest.newLimiter(connection, clock);
     created.add(l);
     return l;
+  }
+
+  @Test
+  void keysOfOneSubject_shareOneSlot() {
+    acquire(new LimitCheck(KEY, Limit.requestsPerMinute(10), 1), new LimitCheck(KEY, Limit.tokensPerMinute(1000), 10),
+        new LimitCheck(KEY, Limit.concurrentRequests(2), 1), new LimitCheck(KEY, Limit.monthlyTokens(10_000), 10));
+
+    @SuppressWarnings("unchecked")
+    List<String> keys = (List<String>) node.command("KEYS", "*");
+    assertThat(keys).hasSize(4);
+    assertThat(keys.stream().map(k -> node.command("CLUSTER", "KEYSLOT", k)).distinct()).hasSize(1);
   }
 
   @AfterEach
