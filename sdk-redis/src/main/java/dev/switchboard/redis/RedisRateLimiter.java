@@ -315,7 +315,7 @@ public final class RedisRateLimiter implements RateLimiter {
     switch (limit.kind()) {
       case REQUESTS:
       case TOKENS:
-        return buckets.bucket(c, keys.key(check.subject(), limit), limit)
+        return buckets.bucket(c, keys.name(check.subject(), limit), limit)
             .tryConsumeAndReturnRemaining(check.amount()).thenApply(probe -> bucketState(check, now, probe));
       case CONCURRENT_REQUESTS: {
         String lease = newLeaseId();
@@ -366,7 +366,7 @@ public final class RedisRateLimiter implements RateLimiter {
     switch (limit.kind()) {
       case REQUESTS:
       case TOKENS: {
-        var bucket = buckets.bucket(c, keys.key(granted.subject(), limit), limit);
+        var bucket = buckets.bucket(c, keys.name(granted.subject(), limit), limit);
         // Taking more may go into debt that the next calls wait out; giving back stops at the capacity.
         return delta > 0 ? bucket.consumeIgnoringRateLimits(delta).thenApply(penalty -> null)
             : bucket.addTokens(-delta);

@@ -137,20 +137,26 @@ class SwitchboardRedisRateLimitTest {
 
     upstream.thenHang();
     CompletableFuture<ChatResponse> hanging = s.chat(request(), key("k"));
-    Await.until(Duration.ofSeconds(5), "the held call reached its upstream", () -> upstream.calls() == 1);
+    // The limiter answers on a Lettuce thread, which goes on to call the upstream: wait until it has.
+    Await.until(Duration.ofSeconds(5), "the held call reached its upstream", () -> upstream.futures().size() == 1);
     assertThatThrownBy(() -> other.chatBlocking(request(), key("k"))) // the slot is held in Redis, for everyone
         .isInstanceOfSatisfying(RateLimitedException.class,
             e -> assertThat(e.limit()).isEqualTo("key:concurrent-requests"));
 
     hanging.cancel(true); // cancel
-    assertThat(upstream.futures().get(0)).isCancelled();
+    Await.until(Duration.ofSeconds(5), "the cancel reached the upstream", () -> upstream.futures().get(0).isCancelled());
+    Await.until(Duration.ofSeconds(5), "the slot given back", () -> noKeys()); // an emptied set is deleted
     upstream.thenFail(new InvalidRequestException("bad", ErrorDetails.none()));
     assertThatThrownBy(() -> s.chatBlocking(request(), key("k"))).isInstanceOf(InvalidRequestException.class);
     s.chatBlocking(request(), key("k")); // the failure released it; success releases it too
     s.chatBlocking(request(), key("k"));
     assertThat(upstream.calls()).isEqualTo(4);
-    Await.until(Duration.ofSeconds(5), "no lease held", () -> redis.server().command("KEYS", "*").toString()
-        .equals("[]")); // an emptied set is deleted
+    // Sent before the caller heard of the end; read here on another connection, so awaited.
+    Await.until(Duration.ofSeconds(5), "every slot given back", () -> noKeys());
+  }
+
+  private static boolean noKeys() {
+    return redis.server().command("KEYS", "*").toString().equals("[]");
   }
 
   @Test

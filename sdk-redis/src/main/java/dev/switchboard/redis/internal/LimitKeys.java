@@ -51,14 +51,15 @@ public final class LimitKeys {
     return name(subject, limit).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** {@link #key} as a string (the key is ASCII). */
+  public String name(LimitSubject subject, Limit limit) {
+    return prefix + "{" + subject.dimension().label() + ":" + hash(subject.value(), 16) + "}:" + limit.name() + ":"
+        + spec(limit);
+  }
+
   /** The key of quota {@code limit} for {@code subject} in the period that contains {@code at}. */
   public byte[] quotaKey(LimitSubject subject, Limit limit, Instant at) {
     return (name(subject, limit) + ":" + QuotaPeriod.of(limit).label(at)).getBytes(StandardCharsets.UTF_8);
-  }
-
-  String name(LimitSubject subject, Limit limit) {
-    return prefix + "{" + subject.dimension().label() + ":" + hash(subject.value(), 16) + "}:" + limit.name() + ":"
-        + spec(limit);
   }
 
   private String spec(Limit limit) {

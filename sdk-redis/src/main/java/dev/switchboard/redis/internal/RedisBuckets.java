@@ -1,5 +1,7 @@
 package dev.switchboard.redis.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.core.ratelimit.Limit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
@@ -8,6 +10,7 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.RetryDecision;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.RedisApi;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
@@ -16,6 +19,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +35,13 @@ import java.util.function.Supplier;
  * (nothing to write), and a fresh GET + EVAL per lost race when several clients hit one bucket at
  * once; lost races are retried for at most {@code casBudget} of real time.
  *
+ * <p>Concurrent requests of this process to one bucket are merged by Bucket4j's batching
+ * optimization: while one compare-and-swap is in flight, the requests arriving meanwhile wait and go
+ * together in the next one, each decided in turn on the same state (exactly as if sent one by one).
+ * A hot bucket (a deployment's limit, one busy key) then costs one GET + EVAL per batch instead of a
+ * race lost by all but one request each round. Batching lives in the bucket proxy, so proxies are
+ * kept, at most {@value #MAX_PROXIES} (least recently used dropped; a dropped one is rebuilt on use).
+ *
  * <p>Thread-safe.
  */
 public final class RedisBuckets {
@@ -40,6 +51,8 @@ public final class RedisBuckets {
    * so the key may go as soon as it is full; the margin absorbs clock differences between instances.
    */
   public static final Duration KEEP_AFTER_REFILL = Duration.ofSeconds(10);
+
+  static final int MAX_PROXIES = 10_000;
 
   private final TimeMeter timeMeter;
   private final long casBudgetNanos;
@@ -63,18 +76,22 @@ public final class RedisBuckets {
     };
   }
 
-  /** The bucket of {@code limit} at {@code key}, on {@code commands}' connection. Cheap: a view, no I/O. */
-  public AsyncBucketProxy bucket(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key, Limit limit) {
-    CompletableFuture<BucketConfiguration> configuration = configurations.get(limit);
-    if (configuration == null) {
-      configuration = CompletableFuture.completedFuture(configuration(limit));
-      if (configurations.size() < 4096) {
-        configurations.putIfAbsent(limit, configuration);
+  /** The bucket of {@code limit} at {@code key}, on {@code commands}' connection. No I/O. */
+  public AsyncBucketProxy bucket(RedisClusterAsyncCommands<byte[], byte[]> commands, String key, Limit limit) {
+    Bound b = bound(commands);
+    return b.proxies.get(key, k -> {
+      CompletableFuture<BucketConfiguration> configuration = configurations.get(limit);
+      if (configuration == null) {
+        configuration = CompletableFuture.completedFuture(configuration(limit));
+        if (configurations.size() < 4096) { // configured limits are few
+          configurations.putIfAbsent(limit, configuration);
+        }
       }
-    }
-    CompletableFuture<BucketConfiguration> c = configuration;
-    Supplier<CompletableFuture<BucketConfiguration>> supplier = () -> c;
-    return manager(commands).asAsync().builder().build(key, supplier);
+      CompletableFuture<BucketConfiguration> c = configuration;
+      Supplier<CompletableFuture<BucketConfiguration>> supplier = () -> c;
+      return b.manager.asAsync().builder().withOptimization(Optimizations.batching())
+          .build(k.getBytes(StandardCharsets.UTF_8), supplier);
+    });
   }
 
   /**
@@ -98,7 +115,7 @@ public final class RedisBuckets {
     return limit.hasBurst() ? Math.min(limit.amount(), limit.burstCapacity()) : limit.amount();
   }
 
-  private LettuceBasedProxyManager<byte[]> manager(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+  private Bound bound(RedisClusterAsyncCommands<byte[], byte[]> commands) {
     Bound b = bound;
     if (b == null || b.commands != commands) { // a new connection after a failed first one
       b = new Bound(commands, new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(api(commands))
@@ -111,7 +128,7 @@ public final class RedisBuckets {
           .build());
       bound = b;
     }
-    return b.manager;
+    return b;
   }
 
   /**
@@ -131,15 +148,19 @@ public final class RedisBuckets {
       }
 
       @Override
+      @SuppressWarnings("unchecked") // del(K...) of one key: a K[] that Lettuce only iterates
       public RedisFuture<?> delete(K key) {
         return commands.del(key);
       }
     };
   }
 
+  /** The proxy manager of one connection and the bucket proxies built on it. */
   private static final class Bound {
     final RedisClusterAsyncCommands<byte[], byte[]> commands;
     final LettuceBasedProxyManager<byte[]> manager;
+    final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder().maximumSize(MAX_PROXIES)
+        .executor(Runnable::run).build();
 
     Bound(RedisClusterAsyncCommands<byte[], byte[]> commands, LettuceBasedProxyManager<byte[]> manager) {
       this.commands = commands;
