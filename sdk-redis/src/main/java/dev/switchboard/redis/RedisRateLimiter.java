@@ -179,8 +179,7 @@ public final class RedisRateLimiter implements RateLimiter {
         giveBack(decision); // decided after the caller was answered without it: return what it took
       }
     });
-    bounded.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-    return bounded.handle((decision, error) -> {
+    return lettuce.within(bounded, timeoutNanos).handle((decision, error) -> {
       if (error == null) {
         succeeded();
         return CompletableFuture.completedFuture(decision);
@@ -211,7 +210,7 @@ public final class RedisRateLimiter implements RateLimiter {
     } catch (RuntimeException e) {
       op = CompletableFuture.failedFuture(e);
     }
-    return op.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((v, error) -> {
+    return lettuce.within(op, timeoutNanos).handle((v, error) -> {
       if (error != null) {
         Throwable cause = unwrap(error);
         failed("adjust", cause, adjustErrors, "a settlement of " + granted.name() + " is lost");

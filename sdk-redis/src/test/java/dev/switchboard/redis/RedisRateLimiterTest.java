@@ -291,9 +291,15 @@ class RedisRateLimiterTest {
 
     redis.server().command("CLIENT", "PAUSE", "700"); // Redis holds every command for 700 ms
     long start = System.nanoTime();
-    LimitDecision late = acquire(l, KEY, slots, 1);
+    String[] decidedOn = new String[1];
+    LimitDecision late = l.acquire(List.of(new LimitCheck(KEY, slots, 1))).thenApply(d -> {
+      decidedOn[0] = Thread.currentThread().getName();
+      return d;
+    }).join();
 
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(600);
+    // The caller continues on Lettuce's computation threads, not on the JDK's one shared delay thread.
+    assertThat(decidedOn[0]).startsWith("lettuce-eventExecutorLoop");
     assertThat(late.isDegraded()).isTrue();
     assertThat(late.isAdmitted()).isTrue();
     // Once Redis runs again the lease the late answer took is given back: the slot is free for a shared decision.

@@ -20,6 +20,7 @@ import dev.switchboard.core.ratelimit.Limit;
 import dev.switchboard.core.ratelimit.LimiterFailurePolicy;
 import dev.switchboard.core.ratelimit.Limits;
 import dev.switchboard.core.ratelimit.RateLimitStatus;
+import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.testing.FakeProvider;
 import dev.switchboard.core.testing.ManualClock;
@@ -126,6 +127,35 @@ class SwitchboardRedisRateLimitTest {
     assertThat(admitted.get()).isEqualTo(60);
     assertThat(refused.get()).isEqualTo(320 - 60);
     assertThat(upstreamOfA.calls() + upstreamOfB.calls()).isEqualTo(60); // no refused call reached an upstream
+  }
+
+  @Test
+  void deploymentLimit_isSharedByBothInstances_theRouterSkipsTheDeploymentTheOtherSaturated() {
+    FakeProvider primary = new FakeProvider("a");
+    FakeProvider secondary = new FakeProvider("b");
+    List<Switchboard> instances = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      RedisConnection connection = RedisConnection.create(redis.uri());
+      closing.add(connection);
+      Switchboard s = Switchboard.builder().provider("a", primary).provider("b", secondary).clock(clock)
+          .retryPolicy(RetryPolicy.none()).rateLimiter(RedisRateLimiter.builder(connection).clock(clock)
+              .failurePolicy(LimiterFailurePolicy.failClosed()).build())
+          .modelGroup(ModelGroup.builder("g")
+              .deployment(Deployment.builder().provider("a").model("model-a").limit(Limit.requestsPerMinute(3)).build())
+              .deployment(Deployment.builder().provider("b").model("model-b").build()).build())
+          .build();
+      closing.add(s);
+      instances.add(s);
+    }
+
+    List<String> served = new ArrayList<>();
+    for (int i = 0; i < 8; i++) { // alternating instances
+      served.add(instances.get(i % 2).chatBlocking(request()).route().deployment());
+    }
+
+    assertThat(served).containsExactly("a/model-a", "a/model-a", "a/model-a", "b/model-b", "b/model-b", "b/model-b",
+        "b/model-b", "b/model-b");
+    assertThat(primary.calls()).isEqualTo(3); // 3 a minute for both instances together, not 3 each
   }
 
   @Test

@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -137,6 +140,27 @@ public final class LettuceConnection implements AutoCloseable {
   /** Whether the connection is up right now. */
   public boolean isConnected() {
     return shared.isConnected();
+  }
+
+  /**
+   * Fails {@code future} with a {@link TimeoutException} unless it completes within {@code nanos}.
+   * The timer runs on Lettuce's computation threads, so what callers chain on a timed-out future
+   * runs there, not on the JDK's single shared delay thread that {@code orTimeout} would use.
+   *
+   * @return {@code future}
+   */
+  public <T> CompletableFuture<T> within(CompletableFuture<T> future, long nanos) {
+    if (future.isDone()) {
+      return future;
+    }
+    try {
+      ScheduledFuture<?> timer = resources.eventExecutorGroup().schedule(
+          () -> future.completeExceptionally(new TimeoutException()), nanos, TimeUnit.NANOSECONDS);
+      future.whenComplete((v, e) -> timer.cancel(false));
+    } catch (RejectedExecutionException closed) {
+      // the connection is closed, so is every command on it: the future fails on its own
+    }
+    return future;
   }
 
   /** The URIs without credentials, for logs and health. */
