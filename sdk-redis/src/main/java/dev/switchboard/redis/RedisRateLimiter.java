@@ -54,18 +54,21 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>What is stored.</b> Requests and tokens per window are Bucket4j token buckets with the same
- * bandwidths as {@link RateLimiter#local}, kept by Bucket4j's Lettuce backend (compare-and-swap of
- * the bucket state: two round trips per admitted check) and expiring once full. Concurrency limits
- * are leases in a sorted set, each expiring after {@link Builder#leaseTime(Duration)} so that a
- * crashed instance's slots free themselves; quotas are one counter per calendar day or month (UTC),
- * expiring after it. Both take one round trip (a Lua script) per check. Keys are
- * {@code prefix{dimension:hash(value)}:limit:spec}: one subject's limits share a Redis Cluster slot,
- * and no key, user or IP appears in a key name.
+ * bandwidths as {@link RateLimiter#local}, kept by Bucket4j's Lettuce backend and expiring once full.
+ * That backend compare-and-swaps the bucket state: a GET, then an EVAL that writes only if the state
+ * is unchanged, so an admitted check takes two round trips and a refused one, which writes nothing,
+ * one; concurrent checks of this process on one bucket share them (Bucket4j batching), and a race
+ * lost to another instance costs another two. Concurrency limits are leases in a sorted set, each
+ * expiring after {@link Builder#leaseTime(Duration)} so that a crashed instance's slots free
+ * themselves; quotas are one counter per calendar day or month (UTC), expiring after it. Both take
+ * one round trip (a Lua script) per check. Keys are {@code prefix{dimension:hash(value)}:limit:spec}:
+ * one subject's limits share a Redis Cluster slot, and no key, user or IP appears in a key name.
  *
- * <p><b>All or nothing.</b> The checks of a batch are sent together (pipelined on one connection)
- * and each is decided atomically in Redis. When one refuses, what the others took is given back
- * before the refusal is returned, so nothing is taken; meanwhile a concurrent caller may briefly find
- * that capacity held, never more than a limit allows.
+ * <p><b>All or nothing.</b> The checks of a batch are sent together (pipelined on one connection),
+ * so a batch takes as long as its slowest check, and each is decided atomically in Redis. When one
+ * refuses, what the others took is given back before the refusal is returned, so nothing is taken;
+ * meanwhile a concurrent caller may briefly find that capacity held, never more than a limit allows.
+ * A decision Redis makes after the timeout is given back the same way.
  *
  * <p><b>Time</b> comes from {@link Builder#clock(Clock)} (Switchboard's clock): every instance must
  * run on synchronized clocks, as bucket states and lease expiries are written in client time.
@@ -188,6 +191,14 @@ public final class RedisRateLimiter implements RateLimiter {
     }).thenCompose(Function.identity());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A state the local fallback decided (while Redis was unavailable) settles in that fallback. A
+   * concurrency lease is only given back (removing its own members, so a second release frees
+   * nothing): a positive delta on it completes exceptionally with {@link UnsupportedOperationException}.
+   * When Redis fails the future completes exceptionally and the settlement is lost, never retried.
+   */
   @Override
   public CompletableFuture<Void> adjust(LimitState granted, long delta) {
     if (delta == 0) {
