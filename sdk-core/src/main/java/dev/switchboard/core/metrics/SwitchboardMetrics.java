@@ -77,6 +77,11 @@ public final class SwitchboardMetrics {
   public static final String RATE_LIMIT_TOKENS = "switchboard.ratelimit.tokens";
   /** Counter: decisions made by a fail-open fallback while the limiter's store was unreachable. Tags: scope. */
   public static final String RATE_LIMIT_DEGRADED = "switchboard.ratelimit.degraded";
+  /**
+   * Counter: operations of a shared rate-limit store that failed or timed out (counted by the limiter).
+   * Tags: store (redis), operation (acquire, adjust).
+   */
+  public static final String RATE_LIMIT_STORE_ERRORS = "switchboard.ratelimit.store.errors";
 
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";

@@ -13,14 +13,19 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -33,7 +38,18 @@ import org.slf4j.LoggerFactory;
  * needs it. Once connected, Lettuce reconnects by itself; while a standalone or Sentinel connection
  * is disconnected commands are rejected at once instead of queueing, so callers fall back without
  * waiting. A Cluster connection queues (bounded) instead, because its node connections open lazily.
- * Thread-safe.
+ *
+ * <p><b>At most once.</b> A command queued while disconnected, or in flight when the connection
+ * drops, is sent again after the reconnect when the connection accepts commands while disconnected
+ * (Lettuce's at-least-once mode). That is harmless for the cache's idempotent GET and SET but not for
+ * a counter: a rate limiter's give-back sent twice would count twice. {@link #atMostOnceCommands()}
+ * is for such writes: on a standalone or Sentinel connection it is the shared connection (it rejects
+ * while disconnected, and Lettuce fails what was in flight when it drops); on a Cluster it is a
+ * second connection on the same client resources that rejects while disconnected, opened on first
+ * use, with a connection to every master opened up front so that the first command to a node is not
+ * rejected for finding its connection still opening.
+ *
+ * <p>Thread-safe.
  */
 public final class LettuceConnection implements AutoCloseable {
 
@@ -42,13 +58,10 @@ public final class LettuceConnection implements AutoCloseable {
   static final int MAX_QUEUED_COMMANDS = 10_000;
 
   private final ClientResources resources;
-  private final RedisClient client;
-  private final RedisClusterClient clusterClient;
   private final List<RedisURI> uris;
   private final Duration retryInterval;
-  private final AtomicReference<CompletableFuture<StatefulConnection<byte[], byte[]>>> connection =
-      new AtomicReference<>();
-  private final AtomicLong lastAttemptNanos = new AtomicLong();
+  private final Link shared;
+  private final Link atMostOnce; // the shared link unless this is a cluster
   private volatile boolean closed;
 
   /**
@@ -67,27 +80,22 @@ public final class LettuceConnection implements AutoCloseable {
     SslOptions ssl = tlsCaCertificates == null ? SslOptions.create()
         : SslOptions.builder().jdkSslProvider().trustManager(tlsCaCertificates.toFile()).build();
     if (cluster) {
-      this.client = null;
-      this.clusterClient = RedisClusterClient.create(resources, this.uris);
-      clusterClient.setOptions(ClusterClientOptions.builder()
-          .socketOptions(socket)
-          .sslOptions(ssl)
-          .timeoutOptions(timeouts)
-          .autoReconnect(true)
+      RedisClusterClient sharedClient = RedisClusterClient.create(resources, this.uris);
+      sharedClient.setOptions(clusterOptions(socket, ssl, timeouts)
           // Node connections open lazily on the first command routed to them; rejecting while
           // "disconnected" would fail that first command. Queue instead, bounded in size and by the
           // command timeout (cache reads have their own, shorter budget).
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .requestQueueSize(MAX_QUEUED_COMMANDS)
-          // Lettuce 7 refreshes the topology on every adaptive trigger (MOVED, ASK, reconnects, …) by
-          // default; a periodic refresh also catches changes no command ran into.
-          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-              .enablePeriodicRefresh(Duration.ofSeconds(30))
-              .build())
           .build());
+      this.shared = new ClusterLink(sharedClient, false);
+      RedisClusterClient rejectingClient = RedisClusterClient.create(resources, this.uris);
+      rejectingClient.setOptions(clusterOptions(socket, ssl, timeouts)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .build());
+      this.atMostOnce = new ClusterLink(rejectingClient, true);
     } else {
-      this.clusterClient = null;
-      this.client = RedisClient.create(resources);
+      RedisClient client = RedisClient.create(resources);
       client.setOptions(ClientOptions.builder()
           .socketOptions(socket)
           .sslOptions(ssl)
@@ -95,62 +103,64 @@ public final class LettuceConnection implements AutoCloseable {
           .autoReconnect(true)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .build());
+      this.shared = new StandaloneLink(client);
+      this.atMostOnce = shared;
     }
-    connect();
+    shared.connect();
   }
 
-  private CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
-    lastAttemptNanos.set(System.nanoTime());
-    CompletableFuture<StatefulConnection<byte[], byte[]>> attempt;
-    try {
-      if (clusterClient != null) {
-        // connectAsync needs the topology loaded first ("Partitions not initialized" otherwise);
-        // the blocking getPartitions() would stall the caller while Redis is down.
-        attempt = clusterClient.refreshPartitionsAsync().toCompletableFuture()
-            .thenCompose(loaded -> clusterClient.connectAsync(ByteArrayCodec.INSTANCE))
-            .thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
-      } else {
-        attempt = client.connectAsync(ByteArrayCodec.INSTANCE, uris.get(0)).toCompletableFuture()
-            .thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
-      }
-    } catch (RuntimeException e) {
-      attempt = CompletableFuture.failedFuture(e);
-    }
-    attempt.whenComplete((c, e) -> {
-      if (e != null) {
-        log.warn("could not connect to Redis at {}: {}; commands fail over until it answers", describe(), e.toString());
-      } else if (closed) {
-        c.closeAsync();
-      }
-    });
-    connection.set(attempt);
-    return attempt;
+  private static ClusterClientOptions.Builder clusterOptions(SocketOptions socket, SslOptions ssl,
+      TimeoutOptions timeouts) {
+    return ClusterClientOptions.builder()
+        .socketOptions(socket)
+        .sslOptions(ssl)
+        .timeoutOptions(timeouts)
+        .autoReconnect(true)
+        // Lettuce 7 refreshes the topology on every adaptive trigger (MOVED, ASK, reconnects, …) by
+        // default; a periodic refresh also catches changes no command ran into.
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enablePeriodicRefresh(Duration.ofSeconds(30))
+            .build());
   }
 
   /** The commands of the shared connection; fails while Redis could not be reached yet. */
   public CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
-    CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
-    if (current.isCompletedExceptionally() && !closed) {
-      long last = lastAttemptNanos.get();
-      if (System.nanoTime() - last >= retryInterval.toNanos() && lastAttemptNanos.compareAndSet(last, System.nanoTime())) {
-        current = connect();
-      }
-    }
-    return current.thenApply(LettuceConnection::async);
+    return shared.commands();
   }
 
-  @SuppressWarnings("unchecked")
-  private static RedisClusterAsyncCommands<byte[], byte[]> async(StatefulConnection<byte[], byte[]> c) {
-    if (c instanceof StatefulRedisClusterConnection) {
-      return ((StatefulRedisClusterConnection<byte[], byte[]>) c).async();
-    }
-    return ((StatefulRedisConnection<byte[], byte[]>) c).async();
+  /**
+   * The commands of a connection that never sends a command twice: rejected at once while
+   * disconnected, failed (not re-sent) when in flight as the connection drops. For writes that must
+   * not count twice; see the class comment.
+   */
+  public CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> atMostOnceCommands() {
+    return atMostOnce.commands();
   }
 
   /** Whether the connection is up right now. */
   public boolean isConnected() {
-    CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
-    return current.isDone() && !current.isCompletedExceptionally() && current.join().isOpen();
+    return shared.isConnected();
+  }
+
+  /**
+   * Fails {@code future} with a {@link TimeoutException} unless it completes within {@code nanos}.
+   * The timer runs on Lettuce's computation threads, so what callers chain on a timed-out future
+   * runs there, not on the JDK's single shared delay thread that {@code orTimeout} would use.
+   *
+   * @return {@code future}
+   */
+  public <T> CompletableFuture<T> within(CompletableFuture<T> future, long nanos) {
+    if (future.isDone()) {
+      return future;
+    }
+    try {
+      ScheduledFuture<?> timer = resources.eventExecutorGroup().schedule(
+          () -> future.completeExceptionally(new TimeoutException()), nanos, TimeUnit.NANOSECONDS);
+      future.whenComplete((v, e) -> timer.cancel(false));
+    } catch (RejectedExecutionException closed) {
+      // the connection is closed, so is every command on it: the future fails on its own
+    }
+    return future;
   }
 
   /** The URIs without credentials, for logs and health. */
@@ -185,15 +195,155 @@ public final class LettuceConnection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
-    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
-      current.join().close();
-    }
-    if (clusterClient != null) {
-      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    } else {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    shared.close();
+    if (atMostOnce != shared) {
+      atMostOnce.close();
     }
     resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  /**
+   * One client and its connection, opened in the background and opened again (at most once per
+   * retry interval) after a failed first attempt.
+   */
+  private abstract class Link {
+    private final AtomicReference<CompletableFuture<StatefulConnection<byte[], byte[]>>> connection =
+        new AtomicReference<>();
+    private final AtomicLong lastAttemptNanos = new AtomicLong();
+
+    abstract CompletableFuture<StatefulConnection<byte[], byte[]>> open();
+
+    abstract void shutdown();
+
+    final CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
+      lastAttemptNanos.set(System.nanoTime());
+      CompletableFuture<StatefulConnection<byte[], byte[]>> attempt;
+      try {
+        attempt = open();
+      } catch (RuntimeException e) {
+        attempt = CompletableFuture.failedFuture(e);
+      }
+      attempt.whenComplete((c, e) -> {
+        if (e != null) {
+          log.warn("could not connect to Redis at {}: {}; commands fail over until it answers", describe(),
+              e.toString());
+        } else if (closed) {
+          c.closeAsync();
+        }
+      });
+      connection.set(attempt);
+      return attempt;
+    }
+
+    final CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
+      CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
+      if (current == null) { // a link opened on first use
+        synchronized (this) {
+          current = connection.get();
+          if (current == null && !closed) {
+            current = connect();
+          }
+        }
+        if (current == null) {
+          return CompletableFuture.failedFuture(new IllegalStateException("the Redis connection is closed"));
+        }
+      }
+      if (current.isCompletedExceptionally() && !closed) {
+        long last = lastAttemptNanos.get();
+        if (System.nanoTime() - last >= retryInterval.toNanos()
+            && lastAttemptNanos.compareAndSet(last, System.nanoTime())) {
+          current = connect();
+        }
+      }
+      return current.thenApply(LettuceConnection::async);
+    }
+
+    final boolean isConnected() {
+      CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
+      return current != null && current.isDone() && !current.isCompletedExceptionally() && current.join().isOpen();
+    }
+
+    final void close() {
+      CompletableFuture<StatefulConnection<byte[], byte[]>> current;
+      synchronized (this) {
+        current = connection.get();
+      }
+      if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+        current.join().close();
+      }
+      shutdown();
+    }
+  }
+
+  private final class StandaloneLink extends Link {
+    private final RedisClient client;
+
+    StandaloneLink(RedisClient client) {
+      this.client = client;
+    }
+
+    @Override
+    CompletableFuture<StatefulConnection<byte[], byte[]>> open() {
+      return client.connectAsync(ByteArrayCodec.INSTANCE, uris.get(0)).toCompletableFuture()
+          .thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
+    }
+
+    @Override
+    void shutdown() {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  private final class ClusterLink extends Link {
+    private final RedisClusterClient client;
+    private final boolean openNodeConnections;
+
+    ClusterLink(RedisClusterClient client, boolean openNodeConnections) {
+      this.client = client;
+      this.openNodeConnections = openNodeConnections;
+    }
+
+    @Override
+    CompletableFuture<StatefulConnection<byte[], byte[]>> open() {
+      // connectAsync needs the topology loaded first ("Partitions not initialized" otherwise);
+      // the blocking getPartitions() would stall the caller while Redis is down.
+      CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connected =
+          client.refreshPartitionsAsync().toCompletableFuture()
+              .thenCompose(loaded -> client.connectAsync(ByteArrayCodec.INSTANCE));
+      if (openNodeConnections) {
+        connected = connected.thenCompose(LettuceConnection::openMasterConnections);
+      }
+      return connected.thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
+    }
+
+    @Override
+    void shutdown() {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /**
+   * Opens the connection to every master now: a connection that rejects commands while disconnected
+   * would otherwise reject the first command to each node, whose connection opens lazily. A node
+   * that cannot be reached now is skipped (its commands fail until it can).
+   */
+  private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> openMasterConnections(
+      StatefulRedisClusterConnection<byte[], byte[]> c) {
+    List<CompletableFuture<?>> opening = new ArrayList<>();
+    for (RedisClusterNode node : c.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        // By host and port, as Lettuce keys the connections that commands routed by slot use.
+        opening.add(c.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()).handle((n, e) -> null));
+      }
+    }
+    return CompletableFuture.allOf(opening.toArray(new CompletableFuture<?>[0])).thenApply(v -> c);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RedisClusterAsyncCommands<byte[], byte[]> async(StatefulConnection<byte[], byte[]> c) {
+    if (c instanceof StatefulRedisClusterConnection) {
+      return ((StatefulRedisClusterConnection<byte[], byte[]>) c).async();
+    }
+    return ((StatefulRedisConnection<byte[], byte[]>) c).async();
   }
 }

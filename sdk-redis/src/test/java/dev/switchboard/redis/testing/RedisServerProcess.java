@@ -65,6 +65,23 @@ public final class RedisServerProcess implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a one-node Redis Cluster on a free port: cluster mode, every slot assigned to this node,
+   * state {@code ok} before it returns. Connect with {@code RedisConnection.builder().uri(uri()).cluster(true)}.
+   */
+  public static RedisServerProcess startClusterNode() {
+    RedisServerProcess node = start(freePort(), List.of("--cluster-enabled", "yes", "--cluster-config-file",
+        "nodes.conf", "--cluster-announce-ip", "127.0.0.1"));
+    List<String> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+    for (int slot = 0; slot < 16384; slot++) {
+      addSlots.add(Integer.toString(slot));
+    }
+    node.command(addSlots.toArray(new String[0]));
+    Await.until(Duration.ofSeconds(10), "cluster state ok",
+        () -> String.valueOf(node.command("CLUSTER", "INFO")).contains("cluster_state:ok"));
+    return node;
+  }
+
   /** Starts a Sentinel on a free port that monitors the master at {@code masterPort} as {@code masterName}. */
   public static RedisServerProcess startSentinel(String masterName, int masterPort) {
     RedisServerProcess p = new RedisServerProcess(freePort(), List.of(), true);
