@@ -2,6 +2,7 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.core.RequestOptions;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.ratelimit.RateLimitStatus;
 import dev.switchboard.core.cache.CacheControl;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.model.ChatRequest;
@@ -12,6 +13,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code POST /v1/chat/completions}: a JSON answer, or server-sent events when {@code stream} is true. */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
@@ -49,8 +51,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, Authenticator.modelNotAllowed(principal, request.model(), requestId));
       return;
     }
+    // The limiter reports the caller's status before any upstream call; the headers go out with whatever
+    // answer follows (JSON, the SSE head or an error), as OpenAI sends them.
+    AtomicReference<RateLimitStatus> limits = new AtomicReference<>();
+    ctx.addHeadersEndHandler(v -> {
+      RateLimitStatus status = limits.get();
+      if (status != null) {
+        status.openAiHeaders().forEach(ctx.response()::putHeader);
+      }
+    });
     RequestOptions options = RequestOptions.builder().requestId(requestId).caller(principal.caller())
-        .cacheControl(cache).build();
+        .cacheControl(cache).onRateLimitStatus(limits::set).build();
     if (flags.stream()) {
       SseResponse.stream(ctx, switchboard.stream(request, options), flags.includeUsage());
       return;

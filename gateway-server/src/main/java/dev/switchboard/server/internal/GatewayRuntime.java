@@ -10,6 +10,7 @@ import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.ProviderConfig;
 import dev.switchboard.redis.RedisCacheStore;
 import dev.switchboard.redis.RedisConnection;
+import dev.switchboard.redis.RedisRateLimiter;
 import dev.switchboard.redis.RedisUsageLedger;
 import dev.switchboard.server.VertxHttpTransport;
 import dev.switchboard.providers.http.HttpTransport;
@@ -192,8 +193,13 @@ public final class GatewayRuntime implements AutoCloseable {
         builder.usageLedger(ledger);
         components.add(new StatusHandler.Component("usage-ledger", ledger::health, false));
         stores = stores.replace("usage ledger in memory", "usage ledger in Redis");
-        // Redis hooks still to come: rate limits and the key store move to Redis here once their Redis
-        // implementations land.
+        // Limits count in Redis too, so that every instance enforces one limit; while Redis is unreachable each
+        // instance decides locally (fail-open), and health says degraded.
+        RedisRateLimiter limiter = RedisRateLimiter.builder(redis).meterRegistry(metrics).build();
+        builder.rateLimiter(limiter);
+        components.add(new StatusHandler.Component("rate-limiter", limiter::health, false));
+        stores += "; rate limits in Redis";
+        // Still to come: the key store moves to Redis here once its Redis implementation lands.
       } else {
         stores += cache.mode() == CacheMode.OFF ? "; response cache off" : "; response cache in memory";
       }

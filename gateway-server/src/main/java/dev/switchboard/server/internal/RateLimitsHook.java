@@ -1,40 +1,80 @@
 package dev.switchboard.server.internal;
 
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.ratelimit.Limit;
+import dev.switchboard.core.ratelimit.Limits;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Where rate limits plug into the gateway: the SDK's caller limits (issue 5, {@code
- * Switchboard.Builder.limits}) are wired here by the rate-limit work, not by the configuration
- * work. Until then, limits are parsed, validated and stored, but not enforced, and the start-up log
- * says so.
+ * Turns the configuration file's {@code limits:} section into the SDK's caller limits.
  *
- * <p>What is already in place for them:
- * <ul>
- *   <li>{@code limits:} in the configuration file: tier name to limit name ({@link ConfigFile#LIMIT_NAMES})
- *       to amount, validated with field paths; handed to {@link #configure}.
- *   <li>A virtual key's {@code tier} travels as {@code Caller.tier()} on every call it makes, and its
- *       {@code limits} override is stored with the key ({@code VirtualKey.limits()}) and returned by
- *       the admin API.
- * </ul>
- * To enforce them: build the SDK's limits from {@code tiers} in {@link #configure} (tier limits via
- * the limits builder, a default tier for keys), and apply each key's override from
- * {@code VirtualKey.limits()} where {@link Authenticator} resolves the key, e.g. as a per-key override
- * registered at run time like budgets are.
+ * <p>Each entry is a tier: {@code limits.<tier>.<limit>: amount} with the limits
+ * {@link ConfigFile#LIMIT_NAMES}. A virtual key's {@code tier} picks its tier (as
+ * {@code Caller.tier()}); the tier named {@value #DEFAULT_TIER} applies to callers with a key or a user
+ * and no tier of their own, replacing the SDK's shipped API-key and authenticated tiers; the shipped
+ * anonymous tier (5 requests a minute) stays unless {@code limits.anonymous} replaces it. Request rates
+ * get the shipped burst rule (twice the rate over 10 s). Without a {@code limits:} section no caller
+ * limits apply, so that the no-config quickstart and local load tests are never throttled.
  */
 final class RateLimitsHook {
 
-  private static final Logger log = LoggerFactory.getLogger(RateLimitsHook.class);
+  /** The configuration tier that stands for every caller with a key or a user. */
+  static final String DEFAULT_TIER = "default";
 
   private RateLimitsHook() {}
 
-  /** Applies the configured tiers to the client being built. Today: reports that they are not enforced. */
+  /** Applies {@code tiers} (possibly empty: no limits) to the client being built. */
   static void configure(Switchboard.Builder builder, Map<String, Map<String, Long>> tiers) {
-    if (!tiers.isEmpty()) {
-      log.warn("limits are configured for tiers {} but the gateway does not apply them to the client yet; "
-          + "they are validated and kept with the keys", tiers.keySet());
+    Limits limits = limits(tiers);
+    if (limits != null) {
+      builder.limits(limits);
     }
+  }
+
+  /** The SDK limits for {@code tiers}, or null when none are configured. */
+  static Limits limits(Map<String, Map<String, Long>> tiers) {
+    if (tiers.isEmpty()) {
+      return null;
+    }
+    Limits.Builder b = Limits.ofDefaults().toBuilder();
+    tiers.forEach((tier, configured) -> {
+      Limit[] limits = toLimits(configured).toArray(new Limit[0]);
+      if (DEFAULT_TIER.equals(tier)) {
+        b.tier(Limits.TIER_API_KEY, limits);
+        b.tier(Limits.TIER_AUTHENTICATED, limits);
+      } else {
+        b.tier(tier, limits);
+      }
+    });
+    return b.build();
+  }
+
+  private static List<Limit> toLimits(Map<String, Long> configured) {
+    List<Limit> out = new ArrayList<>();
+    configured.forEach((name, amount) -> {
+      switch (name) {
+        case "requests-per-minute":
+          out.add(Limit.requestsPerMinute(amount)
+              .withBurst(Limits.DEFAULT_BURST_MULTIPLIER, Limits.DEFAULT_BURST_WINDOW));
+          break;
+        case "tokens-per-minute":
+          out.add(Limit.tokensPerMinute(amount));
+          break;
+        case "concurrent-requests":
+          out.add(Limit.concurrentRequests(Math.toIntExact(amount)));
+          break;
+        case "tokens-per-day":
+          out.add(Limit.dailyTokens(amount));
+          break;
+        case "tokens-per-month":
+          out.add(Limit.monthlyTokens(amount));
+          break;
+        default: // ConfigFile rejects any other name with its path before this runs
+          throw new IllegalArgumentException("unknown limit '" + name + "'");
+      }
+    });
+    return out;
   }
 }
