@@ -4,7 +4,8 @@
  * Cluster from a Redis URI) shared by every Redis-backed component: the shared response cache
  * {@link dev.switchboard.redis.RedisCacheStore}, the usage ledger
  * {@link dev.switchboard.redis.RedisUsageLedger}, which gives every instance one exact spend and
- * global budgets, and the distributed rate limiter {@link dev.switchboard.redis.RedisRateLimiter}.
+ * global budgets, the distributed rate limiter {@link dev.switchboard.redis.RedisRateLimiter}, and
+ * the shared key store {@link dev.switchboard.redis.RedisKeyStore}.
  *
  * <p>Redis being slow or down never crashes a call: cache reads give up after a short budget and
  * cache writes are fire-and-forget; ledger operations fail at once, and Switchboard keeps the usage

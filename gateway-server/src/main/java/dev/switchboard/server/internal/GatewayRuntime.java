@@ -10,6 +10,7 @@ import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.ProviderConfig;
 import dev.switchboard.redis.RedisCacheStore;
 import dev.switchboard.redis.RedisConnection;
+import dev.switchboard.redis.RedisKeyStore;
 import dev.switchboard.redis.RedisRateLimiter;
 import dev.switchboard.redis.RedisUsageLedger;
 import dev.switchboard.server.VertxHttpTransport;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -99,6 +101,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
     List<AutoCloseable> resources = new ArrayList<>();
     try {
+      RedisConnection redis = null;
+      if (config != null && config.redisUri() != null) {
+        redis = RedisConnection.create(config.redisUri());
+        resources.add(redis);
+      }
       KeyStore keyStore;
       String keyStoreKind;
       if (config != null && config.keysFile() != null) {
@@ -106,13 +113,28 @@ public final class GatewayRuntime implements AutoCloseable {
         resources.add(file);
         keyStore = file;
         keyStoreKind = "file " + config.keysFile().toAbsolutePath() + " (" + file.size() + " keys)";
+      } else if (redis != null) {
+        // Shared by every instance on this Redis: a key created or revoked on one holds on all.
+        keyStore = RedisKeyStore.builder(redis).build();
+        keyStoreKind = "in Redis " + redis;
       } else {
         keyStore = InMemoryKeyStore.create();
         keyStoreKind = "in memory (keys are lost on restart)";
       }
-      // Key store SPI hook: a Redis key store (for several instances) plugs in here when redis.uri is set.
-      List<VirtualKey> existing = keyStore.list().join();
-      boolean authRequired = !open && (masterKey != null || !existing.isEmpty());
+      List<VirtualKey> existing;
+      boolean keysUnknown = false;
+      try {
+        existing = keyStore.list().join();
+      } catch (CompletionException e) {
+        if (!(keyStore instanceof RedisKeyStore)) {
+          throw e;
+        }
+        // Redis is down at startup: keys may exist there, so require them (fail closed) rather than serve open.
+        log.warn("could not list the keys in Redis {}: {}; callers need a key", redis, String.valueOf(e.getCause()));
+        existing = List.of();
+        keysUnknown = true;
+      }
+      boolean authRequired = !open && (masterKey != null || !existing.isEmpty() || keysUnknown);
 
       String host = config != null && config.host() != null ? config.host()
           : authRequired || open ? ANY_HOST : GatewaySettings.HOST;
@@ -174,9 +196,7 @@ public final class GatewayRuntime implements AutoCloseable {
       List<StatusHandler.Component> components = new ArrayList<>();
       components.add(new StatusHandler.Component("key-store", keyStore::health, authRequired));
       String stores = "keys " + keyStoreKind + "; usage ledger in memory";
-      if (config != null && config.redisUri() != null) {
-        RedisConnection redis = RedisConnection.create(config.redisUri());
-        resources.add(redis);
+      if (redis != null) {
         components.add(new StatusHandler.Component("redis", redis::health, false));
         boolean cacheOn = cache.mode() != CacheMode.OFF
             || groups.stream().anyMatch(g -> g.cache() != null && g.cache().mode() != CacheMode.OFF);
@@ -199,7 +219,6 @@ public final class GatewayRuntime implements AutoCloseable {
         builder.rateLimiter(limiter);
         components.add(new StatusHandler.Component("rate-limiter", limiter::health, false));
         stores += "; rate limits in Redis";
-        // Still to come: the key store moves to Redis here once its Redis implementation lands.
       } else {
         stores += cache.mode() == CacheMode.OFF ? "; response cache off" : "; response cache in memory";
       }

@@ -82,6 +82,11 @@ public final class SwitchboardMetrics {
    * Tags: store (redis), operation (acquire, adjust).
    */
   public static final String RATE_LIMIT_STORE_ERRORS = "switchboard.ratelimit.store.errors";
+  /**
+   * Counter: operations of a shared key store that failed or timed out (counted by the store).
+   * Tags: store (redis), operation (create, find, list, revoke).
+   */
+  public static final String KEY_STORE_ERRORS = "switchboard.key.store.errors";
 
   public static final String TAG_GROUP = "group";
   public static final String TAG_STREAM = "stream";
