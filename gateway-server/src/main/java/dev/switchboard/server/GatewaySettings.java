@@ -66,7 +66,8 @@ public final class GatewaySettings {
   /**
    * Settings read from process environment variables: {@value #CONFIG_VARIABLE} (the configuration
    * file), {@code PORT} (default {@value #DEFAULT_PORT}), and, kept for the gateway to read, the
-   * master key and the provider API key variables ({@code OPENAI_API_KEY}, {@code GROQ_API_KEY}, …).
+   * master key, the provider API key variables ({@code OPENAI_API_KEY}, {@code GROQ_API_KEY}, …) and
+   * their base URL overrides ({@code SWITCHBOARD_OPENAI_BASE_URL}, …).
    *
    * @param environment the variables, usually {@code System.getenv()}; null values are not allowed
    * @throws IllegalArgumentException when {@code PORT} is not a number from 0 to 65535, naming it

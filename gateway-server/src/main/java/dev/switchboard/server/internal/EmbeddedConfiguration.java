@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -29,6 +30,13 @@ import java.util.stream.Collectors;
  * <p>Presets that work without a key (local servers such as Ollama, vLLM, LM Studio) are not
  * enabled this way: nothing in the environment says that such a server is running.
  *
+ * <p>An enabled type's base URL is its provider's default unless
+ * {@code SWITCHBOARD_<TYPE>_BASE_URL} is set (the type in upper case, e.g.
+ * {@code SWITCHBOARD_OPENAI_BASE_URL=http://127.0.0.1:9000/v1}): for an OpenAI-compatible proxy in
+ * between, or a mock upstream in tests and benchmarks. The variable is Switchboard's own rather
+ * than OpenAI's {@code OPENAI_BASE_URL}, which applications set to point their clients at the
+ * gateway itself: honouring it would make the gateway call itself.
+ *
  * <p>Immutable and thread-safe. Never holds on to more of the environment than the keys it uses,
  * and never shows them.
  */
@@ -43,6 +51,9 @@ public final class EmbeddedConfiguration {
       "gemini", "GEMINI_API_KEY",
       "cohere", "COHERE_API_KEY");
 
+  private static final String BASE_URL_PREFIX = "SWITCHBOARD_";
+  private static final String BASE_URL_SUFFIX = "_BASE_URL";
+
   private final List<Enabled> enabled;
 
   private EmbeddedConfiguration(List<Enabled> enabled) {
@@ -50,9 +61,11 @@ public final class EmbeddedConfiguration {
   }
 
   /**
-   * Reads {@code environment} for the presets' API key variables.
+   * Reads {@code environment} for the presets' API key variables and base URL overrides.
    *
    * @throws IllegalStateException when the table names a preset that does not exist or is malformed
+   * @throws IllegalArgumentException when a base URL variable of an enabled type is not an http(s)
+   *     URL, naming the variable
    */
   public static EmbeddedConfiguration fromEnvironment(Map<String, String> environment) {
     Objects.requireNonNull(environment, "environment");
@@ -65,12 +78,23 @@ public final class EmbeddedConfiguration {
       if (key == null || key.isBlank()) {
         continue;
       }
-      ProviderConfig config = ProviderConfig.builder().name(type).type(type).apiKey(key.strip()).build();
+      ProviderConfig.Builder config = ProviderConfig.builder().name(type).type(type).apiKey(key.strip());
+      String urlVariable = baseUrlVariable(type);
+      String baseUrl = environment.get(urlVariable);
+      if (baseUrl != null && !baseUrl.isBlank()) {
+        if (!baseUrl.strip().startsWith("http://") && !baseUrl.strip().startsWith("https://")) {
+          throw new IllegalArgumentException(urlVariable + " must start with http:// or https:// but was '"
+              + baseUrl + "'");
+        }
+        config.baseUrl(baseUrl.strip());
+      } else {
+        urlVariable = null;
+      }
       List<ModelGroup> groups = new ArrayList<>();
       for (TableRow row : entry.getValue()) {
         groups.add(ModelGroup.builder(row.group).deployment(type, row.upstreamModel).build());
       }
-      enabled.add(new Enabled(config, variable, groups));
+      enabled.add(new Enabled(config.build(), variable, urlVariable, groups));
     }
     return new EmbeddedConfiguration(enabled);
   }
@@ -88,6 +112,11 @@ public final class EmbeddedConfiguration {
         .filter(p -> p.keyRequired() && p.apiKeyVariable() != null)
         .map(OpenAiCompatiblePreset::apiKeyVariable)
         .orElse(null);
+  }
+
+  /** The variable that overrides the base URL of {@code type}, e.g. {@code SWITCHBOARD_OPENAI_BASE_URL}. */
+  static String baseUrlVariable(String type) {
+    return BASE_URL_PREFIX + type.toUpperCase(Locale.ROOT).replace('-', '_') + BASE_URL_SUFFIX;
   }
 
   /** The provider accounts enabled from the environment, without the demo; never null. */
@@ -116,7 +145,8 @@ public final class EmbeddedConfiguration {
     List<String> providers = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (Enabled e : enabled) {
-      providers.add(e.config.name() + " (key from " + e.keyVariable + ")");
+      providers.add(e.config.name() + " (key from " + e.keyVariable
+          + (e.baseUrlVariable == null ? "" : ", base URL from " + e.baseUrlVariable) + ")");
       e.groups.forEach(g -> groups.add(g.name()));
     }
     providers.add(DemoProvider.GROUP + " (built-in, offline)");
@@ -174,11 +204,13 @@ public final class EmbeddedConfiguration {
   private static final class Enabled {
     final ProviderConfig config;
     final String keyVariable;
+    final String baseUrlVariable; // null when the provider's default base URL is used
     final List<ModelGroup> groups;
 
-    Enabled(ProviderConfig config, String keyVariable, List<ModelGroup> groups) {
+    Enabled(ProviderConfig config, String keyVariable, String baseUrlVariable, List<ModelGroup> groups) {
       this.config = config;
       this.keyVariable = keyVariable;
+      this.baseUrlVariable = baseUrlVariable;
       this.groups = List.copyOf(groups);
     }
   }

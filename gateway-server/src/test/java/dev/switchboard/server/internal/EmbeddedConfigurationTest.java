@@ -1,6 +1,8 @@
 package dev.switchboard.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.ProviderConfig;
@@ -50,6 +52,32 @@ class EmbeddedConfigurationTest {
         .contains("anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash", "cohere/command-a-03-2025");
     assertThat(configuration.summary()).contains("anthropic (key from ANTHROPIC_API_KEY)")
         .doesNotContain("sk-ant-1", "g-1", "co-1");
+  }
+
+  @Test
+  void fromEnvironment_baseUrlVariable_overridesTheBaseUrlOfItsTypeOnly() {
+    EmbeddedConfiguration configuration = EmbeddedConfiguration.fromEnvironment(Map.of(
+        "OPENAI_API_KEY", "sk-1", "SWITCHBOARD_OPENAI_BASE_URL", " http://127.0.0.1:9000/v1/ ",
+        "GROQ_API_KEY", "gsk-1", "OPENAI_BASE_URL", "http://127.0.0.1:8080/v1"));
+
+    assertThat(configuration.providers()).extracting(ProviderConfig::name, ProviderConfig::baseUrl)
+        .containsExactly(tuple("openai", "http://127.0.0.1:9000/v1"), tuple("groq", null));
+    assertThat(configuration.summary()).startsWith("providers: openai (key from OPENAI_API_KEY, base URL from "
+        + "SWITCHBOARD_OPENAI_BASE_URL), groq (key from GROQ_API_KEY), demo");
+  }
+
+  @Test
+  void fromEnvironment_baseUrlVariableWithoutItsKey_enablesNothing() {
+    assertThat(EmbeddedConfiguration.fromEnvironment(Map.of("SWITCHBOARD_OPENAI_BASE_URL", "http://127.0.0.1:9000/v1"))
+        .providers()).isEmpty();
+  }
+
+  @Test
+  void fromEnvironment_baseUrlVariableNotHttp_throwsNamingTheVariable() {
+    assertThatThrownBy(() -> EmbeddedConfiguration.fromEnvironment(Map.of(
+        "ANTHROPIC_API_KEY", "k", "SWITCHBOARD_ANTHROPIC_BASE_URL", "127.0.0.1:9000")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SWITCHBOARD_ANTHROPIC_BASE_URL must start with http:// or https:// but was '127.0.0.1:9000'");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #record} never blocks and never throws: it offers the record to a bounded buffer and
  * returns; when the buffer is full the record is dropped, counted ({@code usageDropped}) and logged
- * at most once a minute. One daemon thread drains the buffer in batches, writes each batch to the
+ * at most once a minute. One daemon thread drains the buffer in batches, at most every
+ * {@link #BATCH_INTERVAL_MS} ms while records keep coming (a caller never wakes it per record: that
+ * cost a thread switch per call), writes each batch to the
  * ledger (retrying with capped backoff while the ledger fails: records wait in the buffer meanwhile,
  * and ledgers are idempotent per record id, so a retry never double-counts), then to every sink.
  * {@link #close()} stops taking records and drains what is buffered.
@@ -31,6 +34,10 @@ final class UsageRecorder implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
   private static final int MAX_BATCH = 500;
+  /** How long the writer waits between batches while records keep coming. */
+  static final long BATCH_INTERVAL_MS = 10;
+  /** How long the writer sleeps when it found nothing; the next record wakes it. */
+  private static final long IDLE_WAIT_MS = 100;
   private static final long MIN_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
@@ -47,7 +54,9 @@ final class UsageRecorder implements AutoCloseable {
   private final AtomicLong done = new AtomicLong();
   private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> waiters = new java.util.TreeMap<>();
   private final AtomicLong lastDropLog = new AtomicLong(Long.MIN_VALUE);
+  private final int wakeAt; // records waiting that wake the writer before its interval is over
   private volatile boolean closed;
+  private volatile boolean idle; // the writer found nothing and sleeps until a record wakes it
 
   UsageRecorder(UsageLedger ledger, List<UsageSink> sinks, SwitchboardListener listener, PendingSpend pending,
       int capacity, Consumer<List<UsageRecord>> afterWrite) {
@@ -57,6 +66,7 @@ final class UsageRecorder implements AutoCloseable {
     this.pending = pending;
     this.afterWrite = afterWrite;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.wakeAt = Math.max(1, capacity / 2);
     this.writer = new Thread(this::run, "switchboard-usage");
     writer.setDaemon(true);
     writer.start();
@@ -76,6 +86,10 @@ final class UsageRecorder implements AutoCloseable {
       pending.removeAll(List.of(r));
       dropped(1, closed ? "closed" : "buffer_full");
       markDone(1);
+      return;
+    }
+    if (idle || accepted.get() - done.get() >= wakeAt) {
+      LockSupport.unpark(writer);
     }
   }
 
@@ -88,6 +102,7 @@ final class UsageRecorder implements AutoCloseable {
       }
       CompletableFuture<Void> f = new CompletableFuture<>();
       waiters.computeIfAbsent(target, k -> new ArrayList<>()).add(f);
+      LockSupport.unpark(writer); // a flush does not wait for the batch interval
       return f;
     }
   }
@@ -95,6 +110,7 @@ final class UsageRecorder implements AutoCloseable {
   /** Stops taking records and writes what is buffered, waiting up to {@code timeout}. */
   void close(Duration timeout) {
     closed = true;
+    LockSupport.unpark(writer);
     try {
       flush().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -114,17 +130,27 @@ final class UsageRecorder implements AutoCloseable {
     List<UsageRecord> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
-        UsageRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closed && queue.isEmpty()) {
+        queue.drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) {
+          if (closed) {
             return;
           }
+          idle = true;
+          if (queue.isEmpty()) { // checked after saying so: a record offered in between has unparked us
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_WAIT_MS));
+          }
+          idle = false;
+          interruptedCheck();
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
         write(batch);
+        int written = batch.size();
         batch.clear();
+        if (written < MAX_BATCH && !closed && !flushWaiting()) {
+          // Records keep coming: collect them for a while instead of waking for each one.
+          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(BATCH_INTERVAL_MS));
+          interruptedCheck();
+        }
       } catch (InterruptedException e) {
         if (closed) { // close() gave up waiting: what is left is dropped, counted, and no longer pending
           List<UsageRecord> rest = new ArrayList<>(batch);
@@ -144,6 +170,18 @@ final class UsageRecorder implements AutoCloseable {
         markDone(batch.size());
         batch.clear();
       }
+    }
+  }
+
+  private static void interruptedCheck() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+  }
+
+  private boolean flushWaiting() {
+    synchronized (waiters) {
+      return !waiters.isEmpty();
     }
   }
 

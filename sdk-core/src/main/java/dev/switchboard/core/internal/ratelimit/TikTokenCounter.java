@@ -6,17 +6,24 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.switchboard.core.ratelimit.TokenCounter;
 
-/** OpenAI's BPE encodings through JTokkit, loaded on first use (a few ms, once per encoding). */
+/**
+ * OpenAI's BPE encodings through JTokkit, loaded on first use (a few ms, once per encoding). Counts
+ * of long texts are remembered ({@link MemoizedCounts}): the same system prompts and histories come
+ * back on every call.
+ */
 public final class TikTokenCounter implements TokenCounter {
 
   public static final TikTokenCounter O200K_BASE = new TikTokenCounter(EncodingType.O200K_BASE);
   public static final TikTokenCounter CL100K_BASE = new TikTokenCounter(EncodingType.CL100K_BASE);
 
   private final EncodingType type;
+  private final MemoizedCounts counts;
   private volatile Encoding encoding;
 
   private TikTokenCounter(EncodingType type) {
     this.type = type;
+    // "Ordinary": text that happens to contain "<|endoftext|>" is counted as text, not refused.
+    this.counts = new MemoizedCounts(text -> encoding().countTokensOrdinary(text), MemoizedCounts.MAX_CHARS);
   }
 
   @Override
@@ -24,8 +31,7 @@ public final class TikTokenCounter implements TokenCounter {
     if (text.isEmpty()) {
       return 0;
     }
-    // "Ordinary": text that happens to contain "<|endoftext|>" is counted as text, not refused.
-    return encoding().countTokensOrdinary(text);
+    return counts.count(text);
   }
 
   private Encoding encoding() {
