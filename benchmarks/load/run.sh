@@ -15,7 +15,7 @@
 # Environment (all optional):
 #   GATEWAY_JAVA_OPTS  JVM flags of the gateway (default: the documented defaults below)
 #   GATEWAY_CPU / LOAD_CPU   cores for the gateway / for wrk, the client and the mock (default 0 / 1)
-#   MOCK_PORT / GATEWAY_PORT / GOV_PORT   ports (default 19100 / 19180 / 19181)
+#   MOCK_PORT / GATEWAY_PORT / GOV_PORT   ports (default 19100 / 19180 / 19190, or the next free ones)
 #   OUT                output directory (default benchmarks/target/load/<UTC time>-<mode>)
 #   GATEWAY_JAR / BENCH_JAR   jars to use
 #
@@ -47,9 +47,13 @@ DEFAULT_GATEWAY_JAVA_OPTS="-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMem
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-$DEFAULT_GATEWAY_JAVA_OPTS}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-server/target/switchboard-gateway.jar}
+# Ports: the defaults move up to a free one when taken; a port set here must be free.
+[[ -n ${MOCK_PORT:-} ]] && MOCK_PORT_SET=1
+[[ -n ${GATEWAY_PORT:-} ]] && GATEWAY_PORT_SET=1
+[[ -n ${GOV_PORT:-} ]] && GOV_PORT_SET=1
 MOCK_PORT=${MOCK_PORT:-19100}
 GATEWAY_PORT=${GATEWAY_PORT:-19180}
-GOV_PORT=${GOV_PORT:-19181}
+GOV_PORT=${GOV_PORT:-19190}
 GATEWAY_CPU=${GATEWAY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 OUT=${OUT:-$ROOT/benchmarks/target/load/$(date -u +%Y%m%dT%H%M%SZ)-$MODE}
@@ -123,11 +127,20 @@ if [[ ! -f $BENCH_JAR || ! -f $GATEWAY_JAR ]]; then
   log "building the jars"
   (cd "$ROOT" && ./mvnw -B -q -pl gateway-server,benchmarks -am package -DskipTests) || die "the build failed"
 fi
-for port in "$MOCK_PORT" "$GATEWAY_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use on 127.0.0.1; set MOCK_PORT / GATEWAY_PORT"
-  fi
-done
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# free_port NAME DEFAULT [TAKEN]: the default, or (when the variable was not set) the next free port above it
+free_port() {
+  local name=$1 port=$2 taken=${3:-} tries=0
+  while in_use "$port" || [[ $port == "$taken" ]]; do
+    [[ -z ${!name+x} ]] || die "port $port ($name) is in use on 127.0.0.1"
+    (( ++tries < 100 )) || die "no free port near $2 for $name"
+    port=$(( port + 1 ))
+  done
+  echo "$port"
+}
+MOCK_PORT=$(free_port MOCK_PORT_SET "$MOCK_PORT")
+GATEWAY_PORT=$(free_port GATEWAY_PORT_SET "$GATEWAY_PORT" "$MOCK_PORT")
+GOV_PORT=$(free_port GOV_PORT_SET "$GOV_PORT" "$GATEWAY_PORT")
 
 RESULTS="$OUT/results.txt"
 : > "$RESULTS"

@@ -53,7 +53,10 @@ public final class LoadClient {
   private static final Set<String> VALUED = Set.of("url", "body", "header", "label", "rate", "duration-s", "warmup-s",
       "max-connections", "timeout-s", "concurrency", "ramp-s");
   private static final Set<String> SWITCHES = Set.of("stream");
-  private static final long SPIN_NANOS = 200_000; // wake this much early, then spin: sends within a few µs
+  // Open loop: wake this much early, then spin, so that sends leave within a few µs of their time. The
+  // client shares its core with the mock, so it spins only when requests are at least 1 ms apart.
+  private static final long SPIN_NANOS = 50_000;
+  private static final long SPIN_MIN_PERIOD_NANOS = 1_000_000;
 
   private LoadClient() {}
 
@@ -148,9 +151,10 @@ public final class LoadClient {
       CountDownLatch done = new CountDownLatch(total);
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
       long maxLag = 0;
+      boolean spin = period >= SPIN_MIN_PERIOD_NANOS;
       for (int i = 0; i < total; i++) {
         long intended = start + i * period;
-        waitUntil(intended);
+        waitUntil(intended, spin);
         maxLag = Math.max(maxLag, System.nanoTime() - intended);
         send(client, options, i, intended, samples, done);
       }
@@ -174,7 +178,7 @@ public final class LoadClient {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
       for (int i = 0; i < concurrency; i++) {
         long intended = start + i * period;
-        waitUntil(intended);
+        waitUntil(intended, period >= SPIN_MIN_PERIOD_NANOS);
         send(client, options, i, intended, samples, done);
       }
       boolean finished = done.await(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -199,7 +203,7 @@ public final class LoadClient {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         long intended = start + i * 20_000_000L;
-        waitUntil(intended);
+        waitUntil(intended, false);
         send(client, options, i, intended, ignored, done);
       }
       done.await(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -453,12 +457,13 @@ public final class LoadClient {
     }
   }
 
-  private static void waitUntil(long deadline) {
+  private static void waitUntil(long deadline, boolean spin) {
+    long early = spin ? SPIN_NANOS : 0;
     long remaining;
-    while ((remaining = deadline - System.nanoTime()) > SPIN_NANOS) {
-      LockSupport.parkNanos(remaining - SPIN_NANOS);
+    while ((remaining = deadline - System.nanoTime()) > early) {
+      LockSupport.parkNanos(remaining - early);
     }
-    while (System.nanoTime() < deadline) {
+    while (spin && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
   }

@@ -24,6 +24,7 @@ import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -77,11 +78,15 @@ public final class OkHttpTransport implements HttpTransport {
 
   private static final Set<String> METHODS_REQUIRING_BODY = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT");
   private static final byte[] NO_BYTES = new byte[0];
+  /** Parsed URLs kept; a gateway calls a handful of endpoints, so more than this are parsed each time. */
+  static final int MAX_PARSED_URLS = 256;
 
   private final OkHttpClient client;
   private final ExecutorService dispatcherThreads;
   private final ExecutorService readerThreads;
   private final Set<Call> openCalls = ConcurrentHashMap.newKeySet();
+  // OkHttp parses a URL string on every request (IDN mapping included); the same few URLs come back on every call.
+  private final ConcurrentHashMap<String, HttpUrl> parsedUrls = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
 
@@ -253,8 +258,8 @@ public final class OkHttpTransport implements HttpTransport {
     return call;
   }
 
-  private static Request toOkHttp(HttpRequest request) {
-    Request.Builder builder = new Request.Builder().url(request.url());
+  private Request toOkHttp(HttpRequest request) {
+    Request.Builder builder = new Request.Builder().url(parsedUrl(request.url()));
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
       builder.header(header.getKey(), header.getValue());
     }
@@ -270,6 +275,23 @@ public final class OkHttpTransport implements HttpTransport {
       body = RequestBody.create(NO_BYTES, null);
     }
     return builder.method(request.method(), body).build();
+  }
+
+  /** @throws IllegalArgumentException if {@code url} is not an http(s) URL, as OkHttp's own parsing */
+  private HttpUrl parsedUrl(String url) {
+    HttpUrl parsed = parsedUrls.get(url);
+    if (parsed == null) {
+      parsed = HttpUrl.get(url);
+      if (parsedUrls.size() < MAX_PARSED_URLS) {
+        parsedUrls.putIfAbsent(url, parsed);
+      }
+    }
+    return parsed;
+  }
+
+  /** URLs whose parsed form is kept; for tests in this package. */
+  int parsedUrlCount() {
+    return parsedUrls.size();
   }
 
   private static ResponseHeaders headersOf(Headers headers) {

@@ -1,5 +1,8 @@
 package dev.switchboard.providers.http;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,6 +100,36 @@ class OkHttpTransportTest extends HttpTransportContractTest {
   void execute_nullRequest_throwsNullPointerException() {
     assertThatThrownBy(() -> transport.execute(null)).isInstanceOf(NullPointerException.class).hasMessage("request");
     assertThatThrownBy(() -> transport.stream(null)).isInstanceOf(NullPointerException.class).hasMessage("request");
+  }
+
+  @Test
+  void execute_sameUrlAgain_isParsedOnceAndAnswered() throws Exception {
+    wireMock.stubFor(post("/parsed-once").willReturn(aResponse().withStatus(200).withBody("ok")));
+    OkHttpTransport fresh = OkHttpTransport.builder().build();
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(await(fresh.execute(request("/parsed-once"))).status()).isEqualTo(200);
+      }
+      assertThat(fresh.parsedUrlCount()).isEqualTo(1);
+      assertEventually(fresh);
+    } finally {
+      fresh.close();
+    }
+  }
+
+  @Test
+  void execute_moreDistinctUrlsThanKept_stillCallsEachAndKeepsAtMostTheBound() throws Exception {
+    wireMock.stubFor(post(urlPathMatching("/many/.*")).willReturn(aResponse().withStatus(204)));
+    OkHttpTransport fresh = OkHttpTransport.builder().build();
+    try {
+      for (int i = 0; i < OkHttpTransport.MAX_PARSED_URLS + 5; i++) {
+        assertThat(await(fresh.execute(request("/many/" + i))).status()).isEqualTo(204);
+      }
+      assertThat(fresh.parsedUrlCount()).isEqualTo(OkHttpTransport.MAX_PARSED_URLS);
+      assertEventually(fresh);
+    } finally {
+      fresh.close();
+    }
   }
 
   @Test
