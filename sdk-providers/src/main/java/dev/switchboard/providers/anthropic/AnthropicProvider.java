@@ -15,6 +15,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.http.ProviderTransports;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -105,17 +106,8 @@ public final class AnthropicProvider implements Provider {
     this.headers = Map.copyOf(b.headers);
     this.providerName = b.providerName;
     this.clock = b.clock;
-    if (b.transport != null) {
-      this.transport = b.transport;
-      this.ownsTransport = false;
-    } else {
-      OkHttpTransport.Builder t = OkHttpTransport.builder();
-      if (b.connectTimeout != null) {
-        t.connectTimeout(b.connectTimeout);
-      }
-      this.transport = t.build();
-      this.ownsTransport = true;
-    }
+    this.transport = ProviderTransports.givenOrOwn(b.transport, b.connectTimeout);
+    this.ownsTransport = b.transport == null;
   }
 
   /** A builder for Anthropic's API at {@link #DEFAULT_BASE_URL}, without a key and with its own transport. */
@@ -520,10 +512,7 @@ public final class AnthropicProvider implements Provider {
      * @throws IllegalStateException if both {@link #transport} and {@link #connectTimeout} were set
      */
     public AnthropicProvider build() {
-      if (transport != null && connectTimeout != null) {
-        throw new IllegalStateException("connectTimeout (" + connectTimeout + ") applies only to the provider's own "
-            + "transport, but a transport was given: configure its timeout there");
-      }
+      ProviderTransports.requireNotBoth(transport, connectTimeout);
       return new AnthropicProvider(this);
     }
   }

@@ -15,6 +15,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.http.ProviderTransports;
 import dev.switchboard.providers.internal.aws.AwsCredentials;
 import dev.switchboard.providers.internal.aws.SigV4Signer;
 import java.net.URI;
@@ -125,17 +126,8 @@ public final class BedrockProvider implements Provider {
       }
     }
     this.secrets = List.copyOf(s);
-    if (b.transport != null) {
-      this.transport = b.transport;
-      this.ownsTransport = false;
-    } else {
-      OkHttpTransport.Builder t = OkHttpTransport.builder();
-      if (b.connectTimeout != null) {
-        t.connectTimeout(b.connectTimeout);
-      }
-      this.transport = t.build();
-      this.ownsTransport = true;
-    }
+    this.transport = ProviderTransports.givenOrOwn(b.transport, b.connectTimeout);
+    this.ownsTransport = b.transport == null;
   }
 
   /** A builder; set a region and either an API key or credentials before {@link Builder#build()}. */
@@ -567,10 +559,7 @@ public final class BedrockProvider implements Provider {
       if (apiKey != null && credentials != null) {
         throw new IllegalStateException("set either an API key or AWS credentials, not both");
       }
-      if (transport != null && connectTimeout != null) {
-        throw new IllegalStateException("connectTimeout (" + connectTimeout + ") applies only to the provider's own "
-            + "transport, but a transport was given: configure its timeout there");
-      }
+      ProviderTransports.requireNotBoth(transport, connectTimeout);
       URI uri = parseBaseUrl(baseUrl != null ? baseUrl : defaultBaseUrl(region));
       return new BedrockProvider(this, uri);
     }

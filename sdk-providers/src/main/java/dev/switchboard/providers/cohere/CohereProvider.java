@@ -14,6 +14,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.http.ProviderTransports;
 import dev.switchboard.providers.internal.flow.FlatMapIterablePublisher;
 import dev.switchboard.providers.internal.http.DeferredResponseBody;
 import dev.switchboard.providers.internal.sse.SsePublisher;
@@ -102,17 +103,8 @@ public final class CohereProvider implements Provider {
     this.clock = b.clock;
     this.dropUnsupportedParams = b.dropUnsupportedParams;
     this.embeddingInputType = b.embeddingInputType;
-    if (b.transport != null) {
-      this.transport = b.transport;
-      this.ownsTransport = false;
-    } else {
-      OkHttpTransport.Builder t = OkHttpTransport.builder();
-      if (b.connectTimeout != null) {
-        t.connectTimeout(b.connectTimeout);
-      }
-      this.transport = t.build();
-      this.ownsTransport = true;
-    }
+    this.transport = ProviderTransports.givenOrOwn(b.transport, b.connectTimeout);
+    this.ownsTransport = b.transport == null;
   }
 
   /** A builder for Cohere's API at {@link #DEFAULT_BASE_URL}, without a key and with its own transport. */
@@ -478,10 +470,7 @@ public final class CohereProvider implements Provider {
      * @throws IllegalStateException if both {@link #transport} and {@link #connectTimeout} were set
      */
     public CohereProvider build() {
-      if (transport != null && connectTimeout != null) {
-        throw new IllegalStateException("connectTimeout (" + connectTimeout + ") applies only to the provider's own "
-            + "transport, but a transport was given: configure its timeout there");
-      }
+      ProviderTransports.requireNotBoth(transport, connectTimeout);
       return new CohereProvider(this);
     }
   }

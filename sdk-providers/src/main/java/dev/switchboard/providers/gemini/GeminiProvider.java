@@ -17,6 +17,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.http.ProviderTransports;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,17 +169,8 @@ public final class GeminiProvider implements Provider {
     this.providerName = b.providerName;
     this.clock = b.clock;
     this.settings = new GeminiRequests.Settings(b.dropUnsupportedParams, b.schemaMode);
-    if (b.transport != null) {
-      this.transport = b.transport;
-      this.ownsTransport = false;
-    } else {
-      OkHttpTransport.Builder t = OkHttpTransport.builder();
-      if (b.connectTimeout != null) {
-        t.connectTimeout(b.connectTimeout);
-      }
-      this.transport = t.build();
-      this.ownsTransport = true;
-    }
+    this.transport = ProviderTransports.givenOrOwn(b.transport, b.connectTimeout);
+    this.ownsTransport = b.transport == null;
   }
 
   /** A builder for the Gemini API at {@link #DEFAULT_BASE_URL}, without a key and with its own transport. */
@@ -706,10 +698,7 @@ public final class GeminiProvider implements Provider {
      * @throws IllegalStateException if both {@link #transport} and {@link #connectTimeout} were set
      */
     public GeminiProvider build() {
-      if (transport != null && connectTimeout != null) {
-        throw new IllegalStateException("connectTimeout (" + connectTimeout + ") applies only to the provider's own "
-            + "transport, but a transport was given: configure its timeout there");
-      }
+      ProviderTransports.requireNotBoth(transport, connectTimeout);
       return new GeminiProvider(this);
     }
   }

@@ -15,6 +15,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.http.ProviderTransports;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -88,17 +89,8 @@ public final class OpenAiProvider implements Provider {
     this.providerName = b.providerName;
     this.clock = b.clock;
     this.dialect = b.dialect;
-    if (b.transport != null) {
-      this.transport = b.transport;
-      this.ownsTransport = false;
-    } else {
-      OkHttpTransport.Builder t = OkHttpTransport.builder();
-      if (b.connectTimeout != null) {
-        t.connectTimeout(b.connectTimeout);
-      }
-      this.transport = t.build();
-      this.ownsTransport = true;
-    }
+    this.transport = ProviderTransports.givenOrOwn(b.transport, b.connectTimeout);
+    this.ownsTransport = b.transport == null;
   }
 
   /** A builder for OpenAI's API at {@link #DEFAULT_BASE_URL}, without a key and with its own transport. */
@@ -446,10 +438,7 @@ public final class OpenAiProvider implements Provider {
      * @throws IllegalStateException if both {@link #transport} and {@link #connectTimeout} were set
      */
     public OpenAiProvider build() {
-      if (transport != null && connectTimeout != null) {
-        throw new IllegalStateException("connectTimeout (" + connectTimeout + ") applies only to the provider's own "
-            + "transport, but a transport was given: configure its timeout there");
-      }
+      ProviderTransports.requireNotBoth(transport, connectTimeout);
       return new OpenAiProvider(this);
     }
   }
