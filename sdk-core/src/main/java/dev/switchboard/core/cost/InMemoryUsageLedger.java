@@ -18,9 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * A {@link UsageLedger} in this JVM: the default when no shared store is configured. Totals are
  * exact and per-instance; they are lost when the process stops.
  *
- * <p>Record ids are remembered for a dedup window ({@link #DEFAULT_DEDUP_WINDOW}) and forgotten
- * after it, which bounds memory to the ids of that window. Aggregates are kept for as long as the
- * ledger lives: their number grows with keys, users, teams and models times days, not with calls.
+ * <p>Record ids are remembered for a dedup window ({@link #DEFAULT_DEDUP_WINDOW}), and at most
+ * {@link #DEFAULT_MAX_REMEMBERED_IDS} of them (the oldest are forgotten first): at thousands of calls
+ * a second an hour of ids would take gigabytes of heap. Duplicates are retried writes, which arrive
+ * seconds after the first one, and writes to this ledger cannot fail, so Switchboard itself never
+ * retries them; the count bound only matters to a caller that writes the same record twice itself.
+ * Aggregates are kept for as long as the ledger lives: their number grows with keys, users, teams and
+ * models times days, not with calls.
  * Thread-safe; writes to one record's aggregates are made under one lock, so readers never see a
  * record half applied.
  */
@@ -28,28 +32,39 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
   /** How long a record id is remembered to drop a duplicate write. */
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
+  /**
+   * How many record ids are remembered at most: about 2 MB of heap, and seconds' worth of calls even
+   * at thousands a second, while a retried write comes at most seconds after the first.
+   */
+  public static final int DEFAULT_MAX_REMEMBERED_IDS = 10_000;
 
   private final Clock clock;
   private final long dedupMillis;
-  private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+  private final int maxRememberedIds;
+  // record id -> expiry millis, oldest first; guarded by 'lock'
+  private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
   // dimension + '\0' + bucket -> value -> totals; replaced, never mutated, under 'lock'
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, UsageTotals>> aggregates = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile long nextPrune;
 
-  private InMemoryUsageLedger(Clock clock, Duration dedupWindow) {
+  private InMemoryUsageLedger(Clock clock, Duration dedupWindow, int maxRememberedIds) {
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(dedupWindow, "dedupWindow");
     if (dedupWindow.isNegative() || dedupWindow.isZero()) {
       throw new IllegalArgumentException("dedupWindow must be positive but was " + dedupWindow);
     }
+    if (maxRememberedIds < 1) {
+      throw new IllegalArgumentException("maxRememberedIds must be positive but was " + maxRememberedIds);
+    }
     this.dedupMillis = dedupWindow.toMillis();
+    this.maxRememberedIds = maxRememberedIds;
   }
 
   /** A ledger on the system UTC clock with the default dedup window. */
   public static InMemoryUsageLedger create() {
-    return new InMemoryUsageLedger(Clock.systemUTC(), DEFAULT_DEDUP_WINDOW);
+    return create(Clock.systemUTC(), DEFAULT_DEDUP_WINDOW);
   }
 
   /**
@@ -57,33 +72,62 @@ public final class InMemoryUsageLedger implements UsageLedger {
    * @throws IllegalArgumentException if {@code dedupWindow} is not positive
    */
   public static InMemoryUsageLedger create(Clock clock, Duration dedupWindow) {
-    return new InMemoryUsageLedger(clock, dedupWindow);
+    return create(clock, dedupWindow, DEFAULT_MAX_REMEMBERED_IDS);
+  }
+
+  /**
+   * @param clock decides when remembered ids and claims expire
+   * @param maxRememberedIds how many record ids are remembered at most; the oldest are forgotten first
+   * @throws IllegalArgumentException if {@code dedupWindow} or {@code maxRememberedIds} is not positive
+   */
+  public static InMemoryUsageLedger create(Clock clock, Duration dedupWindow, int maxRememberedIds) {
+    return new InMemoryUsageLedger(clock, dedupWindow, maxRememberedIds);
   }
 
   @Override
   public CompletableFuture<Void> record(List<UsageRecord> records) {
     long now = clock.millis();
-    pruneIfDue(now);
-    for (UsageRecord r : records) {
-      if (seen.putIfAbsent(r.id(), now + dedupMillis) != null) {
-        continue; // already applied: a retried write
-      }
-      UsageTotals add = UsageTotals.of(r);
-      LocalDate day = LocalDate.ofInstant(r.time(), ZoneOffset.UTC);
-      synchronized (lock) {
-        for (UsageDimension d : UsageDimension.values()) {
-          String value = d.valueOf(r);
-          if (value == null) {
-            continue;
-          }
-          for (SpendPeriod p : SpendPeriod.values()) {
-            aggregates.computeIfAbsent(d.name() + '\u0000' + p.bucket(day), k -> new ConcurrentHashMap<>())
-                .merge(value, add, UsageTotals::plus);
-          }
+    pruneClaimsIfDue(now);
+    synchronized (lock) {
+      forgetExpiredIds(now);
+      for (UsageRecord r : records) {
+        if (seen.putIfAbsent(r.id(), now + dedupMillis) != null) {
+          continue; // already applied: a retried write
         }
+        if (seen.size() > maxRememberedIds) {
+          Iterator<Long> oldest = seen.values().iterator();
+          oldest.next();
+          oldest.remove();
+        }
+        apply(r);
       }
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  private void apply(UsageRecord r) {
+    UsageTotals add = UsageTotals.of(r);
+    LocalDate day = LocalDate.ofInstant(r.time(), ZoneOffset.UTC);
+    for (UsageDimension d : UsageDimension.values()) {
+      String value = d.valueOf(r);
+      if (value == null) {
+        continue;
+      }
+      for (SpendPeriod p : SpendPeriod.values()) {
+        aggregates.computeIfAbsent(d.name() + '\u0000' + p.bucket(day), k -> new ConcurrentHashMap<>())
+            .merge(value, add, UsageTotals::plus);
+      }
+    }
+  }
+
+  // Expiries are appended in clock order, so the expired ids are at the head.
+  private void forgetExpiredIds(long now) {
+    for (Iterator<Long> it = seen.values().iterator(); it.hasNext(); ) {
+      if (it.next() > now) {
+        return;
+      }
+      it.remove();
+    }
   }
 
   @Override
@@ -133,21 +177,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
     return CompletableFuture.completedFuture(first[0]);
   }
 
-  private void pruneIfDue(long now) {
+  private void pruneClaimsIfDue(long now) {
     if (now < nextPrune) {
       return;
     }
     nextPrune = now + Math.max(1000, dedupMillis / 4);
-    for (Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
-      if (it.next().getValue() <= now) {
-        it.remove();
-      }
-    }
     claims.values().removeIf(expiry -> expiry <= now);
   }
 
   @Override
   public String toString() {
-    return "InMemoryUsageLedger{" + seen.size() + " recent ids}";
+    synchronized (lock) {
+      return "InMemoryUsageLedger{" + seen.size() + " recent ids}";
+    }
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * sdk-redis):
  * <ul>
  *   <li><b>Idempotent per record id.</b> {@link #record} applies a record whose {@link UsageRecord#id()}
- *       it has applied before (within a dedup window of at least an hour) not again, so a retried
- *       write never double-counts.
+ *       it has applied before (within a dedup window of at least an hour; the in-memory ledger, whose
+ *       writes cannot fail, also caps how many ids it remembers) not again, so a retried write never
+ *       double-counts.
  *   <li><b>Atomic per record.</b> A record's aggregates (every dimension it has a value for, each in
  *       its day, month and total bucket) are all updated or none.
  *   <li><b>Asynchronous.</b> Every method returns at once; I/O completes the future. A failure

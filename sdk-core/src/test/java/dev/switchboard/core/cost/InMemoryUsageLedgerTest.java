@@ -32,6 +32,27 @@ class InMemoryUsageLedgerTest extends UsageLedgerContract {
   }
 
   @Test
+  void record_moreIdsThanItRemembers_forgetsTheOldestFirst() {
+    UsageLedger ledger = InMemoryUsageLedger.create(clock, Duration.ofHours(1), 2);
+    UsageRecord first = record("req-1", "2026-01-31T09:00:00Z", "alice", "0.5");
+    ledger.record(List.of(first, record("req-2", "2026-01-31T09:00:01Z", "alice", "0.5"),
+        record("req-3", "2026-01-31T09:00:02Z", "alice", "0.5"))).join();
+
+    ledger.record(List.of(record("req-3", "2026-01-31T09:00:02Z", "alice", "0.5"))).join(); // remembered
+    ledger.record(List.of(first)).join(); // forgotten: applied again
+
+    assertThat(total(ledger, UsageDimension.USER, "alice", SpendPeriod.TOTAL, LocalDate.MIN).requests()).isEqualTo(4);
+    assertThat(ledger).hasToString("InMemoryUsageLedger{2 recent ids}");
+  }
+
+  @Test
+  void create_withNoRememberedIds_isRefused() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> InMemoryUsageLedger.create(clock, Duration.ofHours(1), 0))
+        .withMessageContaining("maxRememberedIds");
+  }
+
+  @Test
   void claimOnce_afterItExpires_canBeClaimedAgain() {
     UsageLedger ledger = newLedger();
     Instant expiry = clock.instant().plus(Duration.ofMinutes(10));
