@@ -20,13 +20,37 @@ public enum SpendPeriod {
   public String bucket(LocalDate day) {
     switch (this) {
       case DAY:
-        return day.toString();
+        return Buckets.of(day).day;
       case MONTH:
-        return YearMonth.from(day).toString();
+        return Buckets.of(day).month;
       case TOTAL:
         return "total";
       default:
         throw new AssertionError(this);
+    }
+  }
+
+  /** The bucket names of the day last asked for: every call on a hot path asks for today's. */
+  private static final class Buckets {
+    private static volatile Buckets last = new Buckets(LocalDate.EPOCH);
+
+    final LocalDate date;
+    final String day;
+    final String month;
+
+    private Buckets(LocalDate date) {
+      this.date = date;
+      this.day = date.toString();
+      this.month = YearMonth.from(date).toString();
+    }
+
+    static Buckets of(LocalDate date) {
+      Buckets b = last;
+      if (!b.date.equals(date)) {
+        b = new Buckets(date);
+        last = b;
+      }
+      return b;
     }
   }
 

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,8 +33,8 @@ public final class MicrometerListener extends SwitchboardListener {
   private final MeterRegistry registry;
   private final AtomicInteger active = new AtomicInteger();
   // Meters cached by their tag values so that the hot path does not rebuild meter ids.
-  private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<MeterId, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<MeterId, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, DeploymentGauges> deployments = new ConcurrentHashMap<>();
 
   public MicrometerListener(MeterRegistry registry) {
@@ -244,19 +245,39 @@ public final class MicrometerListener extends SwitchboardListener {
   }
 
   private Timer timer(String name, String... tags) {
-    return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags).register(registry));
+    MeterId id = new MeterId(name, tags);
+    Timer t = timers.get(id);
+    return t != null ? t : timers.computeIfAbsent(id, k -> Timer.builder(name).tags(tags).register(registry));
   }
 
   private Counter counter(String name, String... tags) {
-    return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).tags(tags).register(registry));
+    MeterId id = new MeterId(name, tags);
+    Counter c = counters.get(id);
+    return c != null ? c : counters.computeIfAbsent(id, k -> Counter.builder(name).tags(tags).register(registry));
   }
 
-  private static String key(String name, String... tags) {
-    StringBuilder sb = new StringBuilder(name);
-    for (String t : tags) {
-      sb.append('\u0000').append(t);
+  /** A meter's name and tags, as the cache key: no string is built on the hot path. */
+  private static final class MeterId {
+    final String name;
+    final String[] tags;
+    final int hash;
+
+    MeterId(String name, String[] tags) {
+      this.name = name;
+      this.tags = tags;
+      this.hash = 31 * name.hashCode() + Arrays.hashCode(tags);
     }
-    return sb.toString();
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof MeterId && ((MeterId) o).hash == hash && ((MeterId) o).name.equals(name)
+          && Arrays.equals(((MeterId) o).tags, tags);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   private DeploymentGauges gauges(Deployment d) {
