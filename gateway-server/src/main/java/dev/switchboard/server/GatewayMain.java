@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.internal.AccessLog;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.Map;
  * {@code SWITCHBOARD_CONFIG}; without either the gateway runs on its embedded default. {@code PORT},
  * {@code SWITCHBOARD_MASTER_KEY} and provider API keys ({@code OPENAI_API_KEY}, …) are read from the
  * environment; see {@link GatewaySettings#fromEnvironment}. Stops gracefully on SIGTERM or Ctrl-C.
+ * The access log (one JSON line per request) goes to standard output, everything else to standard
+ * error.
  */
 public final class GatewayMain {
 
@@ -25,7 +28,8 @@ public final class GatewayMain {
   public static void main(String[] args) {
     GatewaySettings settings;
     try {
-      settings = settings(args, System.getenv());
+      // The access log goes to standard output, batched; the gateway's own log to standard error.
+      settings = settings(args, System.getenv()).toBuilder().accessLogSink(AccessLog.standardOutput()).build();
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard-gateway: " + e.getMessage());
       System.exit(2);

@@ -1,27 +1,35 @@
 package dev.switchboard.server.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cost.UsageRecord;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.Flushable;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JSON line per API request to the logger {@value #LOGGER_NAME}: request id, method, path,
+ * One JSON line per API request, to the logger {@value #LOGGER_NAME} or to a sink of its own (the
+ * runnable jar writes to standard output, see {@link #standardOutput}): request id, method, path,
  * status, latency, the key's display prefix and id, user, team, model, provider, deployment, cache,
  * tokens in and out, cost. Never a prompt, an answer or a key.
  *
@@ -31,24 +39,28 @@ import org.slf4j.LoggerFactory;
  * handlers. Requests are matched by request id; a client that sends the id of a request still in
  * flight gets a line without the SDK's half.
  *
- * <p>Off the hot path: the event loop only fills in a small object and offers it to a bounded queue;
- * formatting and writing happen on a daemon thread of their own. When the queue is full, lines are
- * dropped and counted rather than slowing requests down. Thread-safe.
+ * <p>Off the hot path: the event loop only fills in a small object and adds it to a lock-free queue;
+ * formatting and writing happen on a daemon thread of their own, which wakes every
+ * {@value #FLUSH_INTERVAL_MILLIS} ms and writes what has come (waking it for every line would cost a
+ * thread switch per request). When {@value #CAPACITY} lines are waiting, more are dropped and counted
+ * rather than slowing requests down. Thread-safe.
  */
 public final class AccessLog extends SwitchboardListener implements AutoCloseable {
 
   /** The logger lines are written to. */
   public static final String LOGGER_NAME = "switchboard.access";
   static final int CAPACITY = 8192;
+  static final long FLUSH_INTERVAL_MILLIS = 10;
 
   private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
-  private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final Entry POISON = new Entry(null, null, null, 0);
+  private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
   private final Consumer<String> sink;
   private final Clock clock;
   private final boolean enabled;
-  private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile boolean closed;
   private final Map<String, Entry> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
@@ -70,6 +82,38 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
     writer.setDaemon(true);
     if (enabled) {
       writer.start();
+    }
+  }
+
+  /**
+   * A sink writing lines to standard output through a buffer that the writer flushes after each
+   * batch: one system call per batch rather than one per line. What the runnable jar uses.
+   */
+  public static Consumer<String> standardOutput() {
+    return new StandardOutput(new BufferedWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+  }
+
+  private static final class StandardOutput implements Consumer<String>, Flushable {
+    private final Writer out;
+
+    StandardOutput(Writer out) {
+      this.out = out;
+    }
+
+    @Override
+    public void accept(String line) {
+      try {
+        out.write(line);
+        out.write('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
     }
   }
 
@@ -121,7 +165,10 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
     e.status = status;
     e.latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - e.startNanos);
     e.time = clock.instant();
-    if (!queue.offer(e)) {
+    if (queued.incrementAndGet() <= CAPACITY) {
+      queue.add(e);
+    } else {
+      queued.decrementAndGet();
       long n = dropped.incrementAndGet();
       if (Long.bitCount(n) == 1) { // 1, 2, 4, 8, …: a growing problem is still seen, a flood is not
         log.warn("access log queue full: {} lines dropped so far", n);
@@ -145,11 +192,12 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   /** Writes what is queued (waiting up to five seconds) and stops the writer. */
   @Override
   public void close() {
-    if (!enabled) {
+    if (!enabled || closed) {
       return;
     }
+    closed = true;
+    LockSupport.unpark(writer);
     try {
-      queue.put(POISON);
       writer.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -158,68 +206,100 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
   private void drain() {
     while (true) {
-      Entry e;
-      try {
-        e = queue.take();
-      } catch (InterruptedException ex) {
+      boolean last = closed; // read before draining: a line queued before close() is still written
+      boolean wrote = false;
+      for (Entry e; (e = queue.poll()) != null; ) {
+        queued.decrementAndGet();
+        write(e);
+        wrote = true;
+      }
+      if (wrote && sink instanceof Flushable) {
+        flush((Flushable) sink);
+      }
+      if (last) {
         return;
       }
-      if (e == POISON) {
-        return;
-      }
-      try {
-        sink.accept(format(e));
-      } catch (RuntimeException ex) { // the writer must outlive a broken sink
-        log.warn("access log line not written", ex);
-      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS));
     }
   }
 
-  static String format(Entry e) {
-    StringWriter out = new StringWriter(384);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("time", e.time.toString());
-      g.writeStringField("request_id", e.requestId);
-      g.writeStringField("method", e.method);
-      g.writeStringField("path", e.path);
-      g.writeNumberField("status", e.status);
-      g.writeNumberField("latency_ms", e.latencyMillis);
-      field(g, "client_ip", e.clientIp);
-      field(g, "key", e.keyPrefix);
-      field(g, "key_id", e.keyId);
-      UsageRecord r = e.record;
-      field(g, "model", e.model);
-      if (r != null) {
-        field(g, "user", r.user());
-        field(g, "team", r.team());
-        if (r.downgradedFrom() != null) {
-          field(g, "served_model", r.modelGroup());
-        }
-        field(g, "provider", r.provider());
-        field(g, "deployment", r.deployment());
-        field(g, "upstream_model", r.upstreamModel());
-        field(g, "cache", r.cache());
-        g.writeBooleanField("stream", r.stream());
-        g.writeNumberField("tokens_in", r.usage().promptTokens());
-        g.writeNumberField("tokens_out", r.usage().completionTokens());
-        if (r.estimated()) {
-          g.writeBooleanField("tokens_estimated", true);
-        }
-        if (r.cost().isKnown()) {
-          g.writeStringField("cost_usd", costText(r));
-        } else {
-          g.writeNullField("cost_usd");
-        }
-        field(g, "error_type", r.errorType());
-      } else if (e.stream != null) {
-        g.writeBooleanField("stream", e.stream);
-      }
-      g.writeEndObject();
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
+  private static void flush(Flushable sink) {
+    try {
+      sink.flush();
+    } catch (IOException | RuntimeException ex) {
+      log.warn("access log not flushed", ex);
     }
-    return out.toString();
+  }
+
+  private void write(Entry e) {
+    try {
+      sink.accept(format(e));
+    } catch (RuntimeException ex) { // the writer must outlive a broken sink
+      log.warn("access log line not written", ex);
+    }
+  }
+
+  /** The line of {@code e}: a JSON object on one line. */
+  static String format(Entry e) {
+    StringBuilder b = new StringBuilder(384);
+    b.append('{');
+    string(b, "time", e.time.toString());
+    string(b, "request_id", e.requestId);
+    string(b, "method", e.method);
+    string(b, "path", e.path);
+    number(b, "status", e.status);
+    number(b, "latency_ms", e.latencyMillis);
+    string(b, "client_ip", e.clientIp);
+    string(b, "key", e.keyPrefix);
+    string(b, "key_id", e.keyId);
+    UsageRecord r = e.record;
+    string(b, "model", e.model);
+    if (r != null) {
+      string(b, "user", r.user());
+      string(b, "team", r.team());
+      if (r.downgradedFrom() != null) {
+        string(b, "served_model", r.modelGroup());
+      }
+      string(b, "provider", r.provider());
+      string(b, "deployment", r.deployment());
+      string(b, "upstream_model", r.upstreamModel());
+      string(b, "cache", r.cache());
+      name(b, "stream").append(r.stream());
+      number(b, "tokens_in", r.usage().promptTokens());
+      number(b, "tokens_out", r.usage().completionTokens());
+      if (r.estimated()) {
+        name(b, "tokens_estimated").append(true);
+      }
+      String cost = costText(r);
+      if (cost != null) {
+        string(b, "cost_usd", cost);
+      } else {
+        name(b, "cost_usd").append("null");
+      }
+      string(b, "error_type", r.errorType());
+    } else if (e.stream != null) {
+      name(b, "stream").append(e.stream.booleanValue());
+    }
+    return b.append('}').toString();
+  }
+
+  private static StringBuilder name(StringBuilder b, String name) {
+    if (b.length() > 1) {
+      b.append(',');
+    }
+    return b.append('"').append(name).append("\":");
+  }
+
+  private static void string(StringBuilder b, String name, String value) {
+    if (value != null) {
+      name(b, name).append('"');
+      ESCAPER.quoteAsString(value, b);
+      b.append('"');
+    }
+  }
+
+  private static void number(StringBuilder b, String name, long value) {
+    name(b, name).append(value);
   }
 
   /** The call's cost in US dollars as a plain decimal ({@code 0.000123}), or null when unknown. */
@@ -229,11 +309,5 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
     }
     java.math.BigDecimal amount = r.cost().money().amount().stripTrailingZeros();
     return amount.signum() == 0 ? "0" : amount.toPlainString();
-  }
-
-  private static void field(JsonGenerator g, String name, String value) throws IOException {
-    if (value != null) {
-      g.writeStringField(name, value);
-    }
   }
 }
