@@ -188,6 +188,65 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
     }
   }
 
+  /**
+   * A paused stream whose whole body has already arrived is cancelled after its connection went back
+   * to the pool and a second call took it: Vert.x's reset would close that connection under the
+   * second call (seen under load as "the upstream closed the connection before the response ended",
+   * which opened the deployment's circuit breaker).
+   */
+  @Test
+  void cancel_ofAStreamWhoseBodyAlreadyArrived_leavesThePooledConnectionToTheNextCall() throws Exception {
+    cancelAfterTheBodyArrived(response -> {
+      TestSubscriber<ByteBuffer> bytes = TestSubscriber.withoutDemand();
+      response.body().subscribe(bytes);
+      bytes.awaitSubscribed();
+      bytes.cancel();
+    });
+  }
+
+  @Test
+  void close_ofAnUnreadStreamWhoseBodyAlreadyArrived_leavesThePooledConnectionToTheNextCall() throws Exception {
+    cancelAfterTheBodyArrived(StreamingHttpResponse::close);
+  }
+
+  private static void cancelAfterTheBodyArrived(java.util.function.Consumer<StreamingHttpResponse> giveUp)
+      throws Exception {
+    java.util.Set<Object> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      connections.add(req.connection());
+      requests.incrementAndGet();
+      if (req.path().equals("/short")) {
+        req.response().putHeader("Content-Type", "text/event-stream").end("data: a\n\ndata: [DONE]\n\n");
+      } else {
+        vertx.setTimer(300, t -> req.response().end("slow"));
+      }
+    });
+    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(GUARD_SECONDS, TimeUnit.SECONDS);
+    VertxHttpTransport single = VertxHttpTransport.builder(vertx).maxConnectionsPerHost(1).build();
+    try {
+      String base = "http://127.0.0.1:" + server.actualPort();
+      StreamingHttpResponse first = await(single.stream(HttpRequest.builder().url(base + "/short").body(new byte[0]).build()));
+      CompletableFuture<HttpResponse> second = single.execute(HttpRequest.builder().url(base + "/slow").body(new byte[0]).build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+      while (requests.get() < 2 && System.nanoTime() < deadline) { // the second call has the connection
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      }
+      assertThat(requests.get()).isEqualTo(2);
+
+      giveUp.accept(first);
+
+      HttpResponse answer = await(second);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("slow");
+      assertThat(connections).hasSize(1);
+      assertEventually(single);
+    } finally {
+      single.close();
+      server.close();
+    }
+  }
+
   @Test
   void close_thenCall_failsWithIllegalState() throws Exception {
     VertxHttpTransport closed = VertxHttpTransport.builder(vertx).build();

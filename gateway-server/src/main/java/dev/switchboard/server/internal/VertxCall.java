@@ -155,8 +155,14 @@ public abstract class VertxCall<T> {
     }
   }
 
-  /** Resets the request (closing an HTTP/1.1 connection); the call is released once Vert.x has done it. */
+  /**
+   * Resets the request (closing an HTTP/1.1 connection); the call is released once Vert.x has done
+   * it. Not after the call was released: its connection may be back in the pool, serving another call.
+   */
   final void reset() {
+    if (released) {
+      return;
+    }
     request.reset().onComplete(done -> release());
   }
 

@@ -308,12 +308,26 @@ public final class VertxStreamingResponse implements StreamingHttpResponse {
     signalError(failure);
   }
 
+  /**
+   * Stops the upstream stream. Vert.x closes an HTTP/1.1 connection on a reset even when the
+   * response has already ended and the connection is back in the pool, perhaps carrying another
+   * call by now. So what Vert.x still holds for this paused response is taken first (callers have
+   * made sure it is dropped); Vert.x hands it over in order, with the end if it came, before a task
+   * queued behind it runs. That task resets only a response whose end has not arrived: then the
+   * connection is still this call's alone.
+   */
   private void reset() {
     if (over || resetting) {
       return;
     }
     resetting = true;
-    request.reset().onComplete(done -> finish());
+    fetching = true;
+    response.fetch(Long.MAX_VALUE);
+    context.runOnContext(v -> {
+      if (!over) {
+        request.reset().onComplete(done -> finish());
+      }
+    });
   }
 
   private void finish() {
