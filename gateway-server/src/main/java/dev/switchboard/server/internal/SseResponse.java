@@ -5,6 +5,7 @@ import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.RouteInfo;
 import dev.switchboard.core.wire.OpenAiJson;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -14,19 +15,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a streamed chat completion as server-sent events: {@code data: <chunk>\n\n} per chunk, one
- * write (and flush) each, then {@code data: [DONE]\n\n}.
+ * Writes a streamed chat completion as server-sent events: {@code data: <chunk>\n\n} per chunk,
+ * then {@code data: [DONE]\n\n}.
  *
- * <p>Demand follows the socket: one more chunk is requested only after the last one was written and
- * the response's write queue is not full; otherwise the drain handler asks for it. A slow client so
- * slows the upstream read instead of filling memory. The client closing the connection cancels the
- * subscription, which closes the upstream call.
+ * <p>Chunks are written as they arrive, but those that arrive together (one upstream read carries
+ * several events) go out in one write: each event is appended to a buffer, and a task queued behind
+ * the current one writes and flushes it. That is one system call per upstream read instead of one
+ * per event, and no delay: the task runs as soon as the read has been handled.
+ *
+ * <p>Demand follows the socket: one more chunk is requested as long as the response's write queue
+ * is not full; otherwise the drain handler asks for it. A slow client so slows the upstream read
+ * instead of filling memory. The client closing the connection cancels the subscription, which
+ * closes the upstream call.
  *
  * <p>A failure before the first chunk is answered as an ordinary JSON error with its status (the
  * status line has not been sent yet); after it, as a last {@code data: {"error":{…}}} event.
  *
- * <p>Threading: the SDK signals from its own threads; every signal hops onto the request's Vert.x
- * context, and all state below is touched only there.
+ * <p>Threading: a signal on the request's Vert.x context (the usual case: the upstream call runs
+ * there) is handled at once; one from another thread hops onto the context first. All state below
+ * is touched only there.
  */
 final class SseResponse implements Flow.Subscriber<ChatChunk> {
 
@@ -44,6 +51,8 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
   private boolean headersSent;
   private boolean finished;
   private boolean awaitingDrain;
+  private Buffer pending; // events not yet written
+  private boolean flushQueued;
 
   private SseResponse(RoutingContext ctx, Context context, boolean includeUsage) {
     this.ctx = ctx;
@@ -78,7 +87,7 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
 
   @Override
   public void onNext(ChatChunk chunk) {
-    context.runOnContext(v -> {
+    onContext(() -> {
       try {
         write(chunk);
       } catch (RuntimeException e) { // e.g. a chunk the codec cannot write: end the stream, never hang it
@@ -92,12 +101,20 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
 
   @Override
   public void onError(Throwable error) {
-    context.runOnContext(v -> fail(error));
+    onContext(() -> fail(error));
   }
 
   @Override
   public void onComplete() {
-    context.runOnContext(v -> complete());
+    onContext(this::complete);
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 
   private void write(ChatChunk chunk) {
@@ -113,13 +130,44 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
       out = chunk.choices().isEmpty() ? null : chunk.toBuilder().usage(null).build();
     }
     if (out != null) {
-      response.write(event(OpenAiJson.writeChatChunk(out)));
+      append(OpenAiJson.writeChatChunk(out));
     }
-    if (response.writeQueueFull()) {
-      awaitingDrain = true;
-    } else {
+    if (!awaitingDrain) {
       subscription.request(1);
     }
+  }
+
+  private void append(byte[] json) {
+    if (pending == null) {
+      pending = Buffer.buffer(PREFIX.length + json.length + SUFFIX.length);
+    }
+    pending.appendBytes(PREFIX).appendBytes(json).appendBytes(SUFFIX);
+    if (!flushQueued) {
+      flushQueued = true;
+      context.runOnContext(v -> flush());
+    }
+  }
+
+  private void flush() {
+    flushQueued = false;
+    if (finished || pending == null) {
+      return;
+    }
+    response.write(pending);
+    pending = null;
+    if (response.writeQueueFull()) {
+      awaitingDrain = true;
+    }
+  }
+
+  /** What is pending, followed by {@code last}: the stream's final write. */
+  private Buffer withPending(Buffer last) {
+    if (pending == null) {
+      return last;
+    }
+    Buffer all = pending.appendBuffer(last);
+    pending = null;
+    return all;
   }
 
   private void drained() {
@@ -137,7 +185,7 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
     if (!headersSent) {
       sendHeaders(null);
     }
-    response.end(DONE);
+    response.end(withPending(DONE));
   }
 
   private void fail(Throwable error) {
@@ -157,7 +205,7 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
       log.error("stream of request {} failed inside the gateway", ctx.<String>get(GatewayRouter.REQUEST_ID_KEY), t);
       body = OpenAiJson.writeErrorBody("the gateway failed while streaming the response", "server_error", null, null);
     }
-    response.end(event(body));
+    response.end(withPending(event(body)));
   }
 
   private void clientClosed() {
@@ -165,6 +213,7 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
       return;
     }
     finished = true;
+    pending = null;
     if (subscription != null) {
       subscription.cancel();
     }
