@@ -71,7 +71,7 @@ final class ChunkStream implements Flow.Publisher<ChatChunk> {
         done = true;
         return List.of();
       }
-      if ("error".equals(event.event()) || ERROR_EVENT.matcher(data).find() && isErrorAtTopLevel(data)) {
+      if ("error".equals(event.event()) || mayBeAnError(data) && isErrorAtTopLevel(data)) {
         throw errors.fromStreamEvent(data);
       }
       if (data.isBlank() || !SseEvent.DEFAULT_EVENT.equals(event.event())) {
@@ -112,6 +112,13 @@ final class ChunkStream implements Flow.Publisher<ChatChunk> {
   }
 
   // Only called when the pre-check matched; text that is not a JSON object is left to the chunk reader to report.
+  // Both shapes of ERROR_EVENT contain "error" in quotes: String.indexOf (vectorised) rules out nearly
+  // every chunk, where the regex alone tried its alternation at each position (a quarter of the
+  // gateway's CPU on a streamed answer).
+  private static boolean mayBeAnError(String data) {
+    return data.contains("\"error\"") && ERROR_EVENT.matcher(data).find();
+  }
+
   private static boolean isErrorAtTopLevel(String data) {
     Map<String, Object> root;
     try {

@@ -59,25 +59,47 @@ public final class SseDecoder {
     if (finished) {
       throw new IllegalStateException("decode called after finish");
     }
-    while (bytes.hasRemaining()) {
-      byte b = bytes.get();
+    if (bytes.hasArray()) { // the usual case: scan the array, copy each run of line bytes at once
+      int offset = bytes.arrayOffset();
+      decode(bytes.array(), offset + bytes.position(), offset + bytes.limit());
+      bytes.position(bytes.limit());
+    } else {
+      byte[] copy = new byte[bytes.remaining()];
+      bytes.get(copy);
+      decode(copy, 0, copy.length);
+    }
+    return takeEvents();
+  }
+
+  private void decode(byte[] bytes, int from, int to) {
+    int i = from;
+    while (i < to) {
       if (lastWasCr) {
         lastWasCr = false;
-        if (b == LF) {
+        if (bytes[i] == LF) {
+          i++;
           continue; // the LF of a CRLF whose CR already ended the line
         }
       }
-      if (b == CR || b == LF) {
-        lastWasCr = b == CR;
+      int runStart = i;
+      while (i < to && bytes[i] != CR && bytes[i] != LF) {
+        i++;
+      }
+      appendToLine(bytes, runStart, i - runStart);
+      if (i < to) {
+        lastWasCr = bytes[i] == CR;
+        i++;
         endLine();
-      } else {
-        if (lineLength == line.length) {
-          line = Arrays.copyOf(line, line.length * 2);
-        }
-        line[lineLength++] = b;
       }
     }
-    return takeEvents();
+  }
+
+  private void appendToLine(byte[] bytes, int from, int length) {
+    if (lineLength + length > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+    }
+    System.arraycopy(bytes, from, line, lineLength, length);
+    lineLength += length;
   }
 
   /**
