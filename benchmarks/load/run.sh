@@ -3,7 +3,7 @@
 # through-the-gateway in the same run, with the gateway pinned to one core and the load generators
 # and the mock on the other.
 #
-#   benchmarks/load/run.sh            full run, about 6 minutes on 2 cores
+#   benchmarks/load/run.sh            full run, about 8 minutes on 2 cores
 #   benchmarks/load/run.sh --smoke    a few seconds of each phase: checks that the script works;
 #                                     never fails on numbers, only when something does not run
 #
@@ -55,7 +55,7 @@ CONNECTIONS=50
 
 if [[ $MODE == full ]]; then
   MOCK_WARM=3; MOCK_D=10          # the mock alone
-  WARM=10; D=15                   # closed loop: gateway warm-up, then each measurement
+  WARM=30; D=15                   # closed loop: gateway warm-up (C2 on one shared core needs ~30 s), then each measurement
   OPEN_RATE=200; OPEN_WARM=5; OPEN_D=20
   OPEN_CHUNKS=10; OPEN_CHUNK_DELAY=5
   STREAMS=5000; STREAM_CHUNKS=20; STREAM_DELAY=100; STREAM_RAMP=2; STREAM_TIMEOUT=60

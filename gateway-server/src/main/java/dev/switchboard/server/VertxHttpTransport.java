@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.TrustOptions;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +94,7 @@ public final class VertxHttpTransport implements HttpTransport {
   /** The largest {@link java.nio.ByteBuffer} a streamed body delivers in one {@code onNext}. */
   public static final int MAX_BUFFER_BYTES = VertxStreamingResponse.MAX_BUFFER_BYTES;
 
+  private static final int URL_CACHE_SIZE = 256;
   private static final Set<String> METHODS_REQUIRING_BODY = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT");
 
   private final Vertx vertx;
@@ -101,6 +104,9 @@ public final class VertxHttpTransport implements HttpTransport {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
+  // Parsed upstream URLs: a transport calls a handful of distinct ones, and parsing costs a
+  // microsecond per call. Cleared when it grows past URL_CACHE_SIZE (URLs with per-call parts).
+  private final Map<String, URL> urls = new ConcurrentHashMap<>();
 
   private VertxHttpTransport(Builder b) {
     this.vertx = b.vertx;
@@ -250,11 +256,7 @@ public final class VertxHttpTransport implements HttpTransport {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(requireToken(request.method(), "method")))
         .setFollowRedirects(false);
-    try {
-      options.setAbsoluteURI(request.url());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("url cannot be parsed: " + e.getMessage(), e);
-    }
+    options.setAbsoluteURI(parsedUrl(request.url()));
     if (http2 && request.url().regionMatches(true, 0, "https:", 0, 6)) {
       // ALPN picks HTTP/2 when the upstream offers it; a plain http:// upstream (a local server)
       // would need prior knowledge or an upgrade that few of them support.
@@ -267,6 +269,25 @@ public final class VertxHttpTransport implements HttpTransport {
       options.putHeader("Content-Type", requireValue("Content-Type", request.contentType()));
     }
     return options;
+  }
+
+  private URL parsedUrl(String url) {
+    URL parsed = urls.get(url);
+    if (parsed == null) {
+      try {
+        parsed = new URL(url);
+      } catch (MalformedURLException | RuntimeException e) {
+        throw new IllegalArgumentException("url cannot be parsed: " + e.getMessage(), e);
+      }
+      if (!parsed.getProtocol().equals("http") && !parsed.getProtocol().equals("https")) {
+        throw new IllegalArgumentException("url cannot be parsed: not http or https: " + url);
+      }
+      if (urls.size() >= URL_CACHE_SIZE) {
+        urls.clear();
+      }
+      urls.put(url, parsed);
+    }
+    return parsed;
   }
 
   private static Buffer bodyOf(String method, byte[] bytes) {

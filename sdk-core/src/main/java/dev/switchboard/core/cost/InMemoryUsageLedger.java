@@ -38,6 +38,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
    */
   public static final int DEFAULT_MAX_REMEMBERED_IDS = 10_000;
 
+  private static final UsageDimension[] DIMENSIONS = UsageDimension.values();
+  private static final SpendPeriod[] PERIODS = SpendPeriod.values();
+
   private final Clock clock;
   private final long dedupMillis;
   private final int maxRememberedIds;
@@ -48,6 +51,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
   private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile long nextPrune;
+  private LocalDate keysDay; // guarded by 'lock'
+  private String[] dayKeys; // guarded by 'lock'
 
   private InMemoryUsageLedger(Clock clock, Duration dedupWindow, int maxRememberedIds) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,17 +112,32 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
   private void apply(UsageRecord r) {
     UsageTotals add = UsageTotals.of(r);
-    LocalDate day = LocalDate.ofInstant(r.time(), ZoneOffset.UTC);
-    for (UsageDimension d : UsageDimension.values()) {
-      String value = d.valueOf(r);
+    String[] keys = aggregateKeys(LocalDate.ofInstant(r.time(), ZoneOffset.UTC));
+    for (int d = 0; d < DIMENSIONS.length; d++) {
+      String value = DIMENSIONS[d].valueOf(r);
       if (value == null) {
         continue;
       }
-      for (SpendPeriod p : SpendPeriod.values()) {
-        aggregates.computeIfAbsent(d.name() + '\u0000' + p.bucket(day), k -> new ConcurrentHashMap<>())
+      for (int p = 0; p < PERIODS.length; p++) {
+        aggregates.computeIfAbsent(keys[d * PERIODS.length + p], k -> new ConcurrentHashMap<>())
             .merge(value, add, UsageTotals::plus);
       }
     }
+  }
+
+  // The aggregate keys of one day, by dimension and period; records nearly always fall on the last day seen.
+  private String[] aggregateKeys(LocalDate day) {
+    if (!day.equals(keysDay)) {
+      String[] keys = new String[DIMENSIONS.length * PERIODS.length];
+      for (int d = 0; d < DIMENSIONS.length; d++) {
+        for (int p = 0; p < PERIODS.length; p++) {
+          keys[d * PERIODS.length + p] = DIMENSIONS[d].name() + '\u0000' + PERIODS[p].bucket(day);
+        }
+      }
+      keysDay = day;
+      dayKeys = keys;
+    }
+    return dayKeys;
   }
 
   // Expiries are appended in clock order, so the expired ids are at the head.
