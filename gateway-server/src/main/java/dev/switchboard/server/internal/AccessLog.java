@@ -3,14 +3,13 @@ package dev.switchboard.server.internal;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.core.SwitchboardListener;
 import dev.switchboard.core.cost.UsageRecord;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.Flushable;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -90,21 +89,20 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
    * batch: one system call per batch rather than one per line. What the runnable jar uses.
    */
   public static Consumer<String> standardOutput() {
-    return new StandardOutput(new BufferedWriter(
-        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+    return new StandardOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
   }
 
   private static final class StandardOutput implements Consumer<String>, Flushable {
-    private final Writer out;
+    private final OutputStream out;
 
-    StandardOutput(Writer out) {
+    StandardOutput(OutputStream out) {
       this.out = out;
     }
 
     @Override
     public void accept(String line) {
       try {
-        out.write(line);
+        out.write(line.getBytes(StandardCharsets.UTF_8)); // an intrinsic for the usual ASCII line
         out.write('\n');
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -293,9 +291,23 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   private static void string(StringBuilder b, String name, String value) {
     if (value != null) {
       name(b, name).append('"');
-      ESCAPER.quoteAsString(value, b);
+      if (needsEscaping(value)) {
+        ESCAPER.quoteAsString(value, b);
+      } else {
+        b.append(value); // nearly every value: ids, names, numbers
+      }
       b.append('"');
     }
+  }
+
+  private static boolean needsEscaping(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void number(StringBuilder b, String name, long value) {
