@@ -70,6 +70,8 @@ public final class Engine implements AutoCloseable {
   private final List<Interceptor> interceptors;
   private final Collection<Provider> ownedProviders;
   private final Supplier<String> requestIds;
+  private static final long TICK_MS = 50;
+
   private final ScheduledThreadPoolExecutor scheduler;
   private final CostRuntime cost;
   private final ResponseCache cache;
@@ -161,6 +163,11 @@ public final class Engine implements AutoCloseable {
       return t;
     });
     scheduler.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up until they expire
+    // The executor wakes its thread whenever a new task becomes the earliest: with calls made one at
+    // a time, every call's timeout (an unpark and a thread switch, 12% of a sequential call in
+    // PipelineBenchmark). A tick always due within TICK_MS stays ahead of timeouts of seconds, so
+    // scheduling those wakes nobody.
+    scheduler.scheduleAtFixedRate(() -> { }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
   public String newRequestId(RequestOptions options) {
