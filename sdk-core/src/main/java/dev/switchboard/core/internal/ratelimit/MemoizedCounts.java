@@ -6,19 +6,17 @@ import java.util.Objects;
 import java.util.function.ToIntFunction;
 
 /**
- * Remembers the token counts of long texts. Callers send the same long texts again and again (a
- * system prompt on every call, a conversation's history on each of its turns, tool schemas), and
- * a BPE tokenizer costs about a quarter of a microsecond per token (60 µs for a 1 KB prompt, 130 µs for a 2 KB request with a tool), while
- * looking a text up costs a hash and a comparison of its characters. Texts shorter than
- * {@link #MIN_LENGTH} are counted each time: they are cheap, and too many to be worth the memory.
+ * Remembers the token counts of texts. Callers send the same texts again and again (a system prompt
+ * on every call, a conversation's history on each of its turns, tool schemas, roles and names), and
+ * a BPE tokenizer costs about a quarter of a microsecond per token (60 µs for a 1 KB prompt, 130 µs
+ * for a 2 KB request with a tool) and a microsecond or two even for a short name (its regex
+ * pre-split), while looking a text up costs a hash and a comparison of its characters.
  *
  * <p>Bounded by the characters it holds ({@link #MAX_CHARS}); least recently and frequently used
  * texts go first. Thread-safe. Counting must be a pure function of the text.
  */
 final class MemoizedCounts {
 
-  /** Texts shorter than this are counted every time (a few tokens: a microsecond or two). */
-  static final int MIN_LENGTH = 32;
   /** The weight of the texts remembered: characters plus {@link #ENTRY_OVERHEAD} each; a few MB at most. */
   static final long MAX_CHARS = 4L * 1024 * 1024;
   /** What an entry costs beyond its characters (the map entry, the string and the count objects), in chars. */
@@ -37,9 +35,6 @@ final class MemoizedCounts {
   }
 
   int count(String text) {
-    if (text.length() < MIN_LENGTH) {
-      return counter.applyAsInt(text);
-    }
     Integer known = counts.getIfPresent(text);
     if (known != null) {
       return known;
