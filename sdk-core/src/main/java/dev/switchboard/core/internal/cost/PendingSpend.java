@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PendingSpend {
 
-  private final ConcurrentHashMap<String, AtomicLong> nanos = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, AtomicLong> nanos = new ConcurrentHashMap<>();
   private final Object lock = new Object();
 
   /** The lock under which a batch leaves this map while its write is issued, and checks read. */
@@ -69,7 +69,11 @@ final class PendingSpend {
     }
   }
 
-  private static String key(Budget.Scope scope, String subject, String bucket) {
-    return scope.name() + '\u0000' + subject + '\u0000' + bucket;
+  private static Key key(Budget.Scope scope, String subject, String bucket) {
+    return new Key(scope, subject, bucket);
   }
+
+  // A record, not a concatenated string: no characters copied, and its hash combines hashes the
+  // strings already hold (bucket names are shared per day).
+  private record Key(Budget.Scope scope, String subject, String bucket) {}
 }
