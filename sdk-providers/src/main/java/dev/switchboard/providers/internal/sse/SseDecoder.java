@@ -41,6 +41,10 @@ public final class SseDecoder {
   private boolean atStreamStart = true;
   private boolean finished;
 
+  // The event's data: its only line so far as a string (the usual case, no copy), or from a second
+  // line on the lines joined in the builder.
+  private boolean hasData;
+  private String singleData;
   private final StringBuilder data = new StringBuilder();
   private String eventType = "";
   private String lastEventId = "";
@@ -137,6 +141,12 @@ public final class SseDecoder {
     lineLength = 0;
     if (length == 0) {
       dispatch();
+    } else if (isData(start, length)) { // the usual line: the value straight from the bytes
+      int value = start + 5;
+      if (value < start + length && line[value] == ' ') {
+        value++;
+      }
+      addData(new String(line, value, start + length - value, StandardCharsets.UTF_8));
     } else if (line[start] != ':') { // ':' starts a comment, e.g. a keep-alive
       field(new String(line, start, length, StandardCharsets.UTF_8));
     }
@@ -165,7 +175,7 @@ public final class SseDecoder {
         eventType = value;
         break;
       case "data":
-        data.append(value).append('\n');
+        addData(value);
         break;
       case "id":
         if (value.indexOf('\0') < 0) {
@@ -186,13 +196,33 @@ public final class SseDecoder {
     }
   }
 
+  private boolean isData(int start, int length) {
+    return length >= 5 && line[start] == 'd' && line[start + 1] == 'a' && line[start + 2] == 't'
+        && line[start + 3] == 'a' && line[start + 4] == ':';
+  }
+
+  private void addData(String value) {
+    if (!hasData) {
+      hasData = true;
+      singleData = value;
+      return;
+    }
+    if (singleData != null) {
+      data.append(singleData);
+      singleData = null;
+    }
+    data.append('\n').append(value);
+  }
+
   private void dispatch() {
-    if (data.length() == 0) {
+    if (!hasData) {
       eventType = "";
       return;
     }
-    String text = data.substring(0, data.length() - 1); // drop the last line's "\n"
+    String text = singleData != null ? singleData : data.toString();
     SseEvent event = new SseEvent(eventType, text, lastEventId.isEmpty() ? null : lastEventId, retry);
+    hasData = false;
+    singleData = null;
     data.setLength(0);
     eventType = "";
     if (out == null) {
