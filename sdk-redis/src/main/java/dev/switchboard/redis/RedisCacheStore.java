@@ -4,16 +4,15 @@ import dev.switchboard.core.Health;
 import dev.switchboard.core.metrics.SwitchboardMetrics;
 import dev.switchboard.core.spi.CacheStore;
 import dev.switchboard.redis.internal.LettuceConnection;
-import dev.switchboard.redis.internal.ThrottledWarning;
+import dev.switchboard.redis.internal.OperationHealth;
 import io.lettuce.core.SetArgs;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,28 +49,16 @@ public final class RedisCacheStore implements CacheStore {
   private final LettuceConnection lettuce;
   private final Duration readTimeout;
   private final byte[] prefix;
-  private final ThrottledWarning warning;
-  private final AtomicLong errors = new AtomicLong();
-  private final Counter getErrors;
-  private final Counter putErrors;
-  // The latest outcome decides health: a success after failures means Redis is back.
-  private volatile boolean lastFailed;
-  private volatile String lastError = "";
+  private final OperationHealth health;
 
   private RedisCacheStore(Builder b) {
     this.connection = b.connection;
     this.lettuce = b.connection.lettuce();
     this.readTimeout = b.readTimeout;
     this.prefix = b.keyPrefix.getBytes(StandardCharsets.UTF_8);
-    this.warning = new ThrottledWarning(LoggerFactory.getLogger(RedisCacheStore.class), b.errorLogInterval);
-    this.getErrors = b.registry == null ? null : counter(b.registry, "get");
-    this.putErrors = b.registry == null ? null : counter(b.registry, "put");
-  }
-
-  private static Counter counter(MeterRegistry registry, String operation) {
-    return Counter.builder(SwitchboardMetrics.CACHE_STORE_ERRORS).tag(SwitchboardMetrics.TAG_STORE, "redis")
-        .tag(SwitchboardMetrics.TAG_OPERATION, operation).description("failed or timed out cache store operations")
-        .register(registry);
+    this.health = new OperationHealth(lettuce, b.connection::isConnected, LoggerFactory.getLogger(RedisCacheStore.class),
+        b.errorLogInterval, b.registry, SwitchboardMetrics.CACHE_STORE_ERRORS,
+        "failed or timed out cache store operations", List.of("get", "put"));
   }
 
   /**
@@ -91,10 +78,10 @@ public final class RedisCacheStore implements CacheStore {
         .orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS)
         .handle((value, error) -> {
           if (error != null) {
-            failed("get", error, getErrors);
+            failed("get", error);
             return null;
           }
-          succeeded();
+          health.succeeded();
           return value;
         });
   }
@@ -107,9 +94,9 @@ public final class RedisCacheStore implements CacheStore {
         .thenCompose(c -> c.set(k, value, SetArgs.Builder.px(millis)).toCompletableFuture())
         .handle((ok, error) -> {
           if (error != null) {
-            failed("put", error, putErrors);
+            failed("put", error);
           } else {
-            succeeded();
+            health.succeeded();
           }
           return null;
         });
@@ -117,19 +104,12 @@ public final class RedisCacheStore implements CacheStore {
 
   @Override
   public Health health() {
-    if (!connection.isConnected()) {
-      return Health.degraded("not connected to Redis " + lettuce.describe() + (lastError.isEmpty() ? ""
-          : ": " + lastError));
-    }
-    if (lastFailed) {
-      return Health.degraded("Redis " + lettuce.describe() + " fails: " + lastError);
-    }
-    return Health.up();
+    return health.health();
   }
 
   /** Reads and writes that failed or timed out since this store was created. */
   public long errorCount() {
-    return errors.get();
+    return health.errorCount();
   }
 
   private byte[] key(String key) {
@@ -143,23 +123,11 @@ public final class RedisCacheStore implements CacheStore {
     return out;
   }
 
-  private void failed(String operation, Throwable error, Counter counter) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    errors.incrementAndGet();
-    if (counter != null) {
-      counter.increment();
-    }
-    lastError = cause instanceof java.util.concurrent.TimeoutException
-        ? operation + " took longer than " + readTimeout.toMillis() + " ms" : String.valueOf(cause);
-    lastFailed = true;
-    warning.warn("Redis cache " + operation + " failed on " + lettuce.describe() + "; treated as a miss", cause);
-  }
-
-  private void succeeded() {
-    if (lastFailed) {
-      lastFailed = false;
-    }
+  private void failed(String operation, Throwable error) {
+    Throwable cause = OperationHealth.cause(error);
+    health.failed(operation, cause, cause instanceof java.util.concurrent.TimeoutException
+        ? operation + " took longer than " + readTimeout.toMillis() + " ms" : String.valueOf(cause),
+        "Redis cache " + operation + " failed on " + lettuce.describe() + "; treated as a miss");
   }
 
   @Override

@@ -8,10 +8,9 @@ import dev.switchboard.redis.internal.KeyCodec;
 import dev.switchboard.redis.internal.KeyStoreKeys;
 import dev.switchboard.redis.internal.LettuceConnection;
 import dev.switchboard.redis.internal.OrderedCommands;
-import dev.switchboard.redis.internal.ThrottledWarning;
+import dev.switchboard.redis.internal.OperationHealth;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -85,27 +83,16 @@ public final class RedisKeyStore implements KeyStore {
   private final LettuceConnection lettuce;
   private final OrderedCommands commands;
   private final KeyStoreKeys keys;
-  private final ThrottledWarning warning;
-  private final AtomicLong errors = new AtomicLong();
-  private final Map<String, Counter> errorCounters;
-  private volatile boolean lastFailed;
-  private volatile String lastError = "";
+  private final OperationHealth health;
 
   private RedisKeyStore(Builder b) {
     this.connection = b.connection;
     this.lettuce = b.connection.lettuce();
     this.keys = new KeyStoreKeys(b.keyPrefix);
     this.commands = new OrderedCommands(lettuce, b.connection.isCluster(), keys.routing());
-    this.warning = new ThrottledWarning(LoggerFactory.getLogger(RedisKeyStore.class), b.errorLogInterval);
-    Map<String, Counter> counters = new LinkedHashMap<>();
-    if (b.registry != null) {
-      for (String operation : List.of("create", "find", "list", "revoke")) {
-        counters.put(operation, Counter.builder(SwitchboardMetrics.KEY_STORE_ERRORS)
-            .tag(SwitchboardMetrics.TAG_STORE, "redis").tag(SwitchboardMetrics.TAG_OPERATION, operation)
-            .description("failed or timed out key store operations").register(b.registry));
-      }
-    }
-    this.errorCounters = Map.copyOf(counters);
+    this.health = new OperationHealth(lettuce, b.connection::isConnected, LoggerFactory.getLogger(RedisKeyStore.class),
+        b.errorLogInterval, b.registry, SwitchboardMetrics.KEY_STORE_ERRORS, "failed or timed out key store operations",
+        List.of("create", "find", "list", "revoke"));
   }
 
   /**
@@ -128,7 +115,7 @@ public final class RedisKeyStore implements KeyStore {
           if (error != null) {
             throw failed("create", error, "key " + key.id() + " not created");
           }
-          succeeded();
+          health.succeeded();
           if (reply == 1L) {
             throw new CompletionException(new IllegalArgumentException("a key with id '" + key.id()
                 + "' is already stored"));
@@ -151,7 +138,7 @@ public final class RedisKeyStore implements KeyStore {
           if (error != null) {
             throw failed("find", error, "key not looked up");
           }
-          succeeded();
+          health.succeeded();
           return key;
         });
   }
@@ -163,7 +150,7 @@ public final class RedisKeyStore implements KeyStore {
       if (error != null) {
         throw failed("find", error, "key " + id + " not looked up");
       }
-      succeeded();
+      health.succeeded();
       return key;
     });
   }
@@ -186,7 +173,7 @@ public final class RedisKeyStore implements KeyStore {
       if (error != null) {
         throw failed("list", error, "keys not listed");
       }
-      succeeded();
+      health.succeeded();
       return list;
     });
   }
@@ -218,7 +205,7 @@ public final class RedisKeyStore implements KeyStore {
           if (error != null) {
             throw failed("revoke", error, "key " + id + " not revoked");
           }
-          succeeded();
+          health.succeeded();
           Map<String, byte[]> fields = new LinkedHashMap<>();
           for (int i = 0; reply != null && i + 1 < reply.size(); i += 2) {
             fields.put(new String((byte[]) reply.get(i), StandardCharsets.UTF_8), (byte[]) reply.get(i + 1));
@@ -248,38 +235,16 @@ public final class RedisKeyStore implements KeyStore {
   /** {@code UP} while connected and the latest operation succeeded; {@code DEGRADED} otherwise. Never blocks. */
   @Override
   public Health health() {
-    if (!connection.isConnected()) {
-      return Health.degraded("not connected to Redis " + lettuce.describe() + (lastError.isEmpty() ? ""
-          : ": " + lastError));
-    }
-    if (lastFailed) {
-      return Health.degraded("Redis " + lettuce.describe() + " fails: " + lastError);
-    }
-    return Health.up();
+    return health.health();
   }
 
   /** Operations that failed or timed out since this store was created; refused duplicates are not counted. */
   public long errorCount() {
-    return errors.get();
+    return health.errorCount();
   }
 
   private CompletionException failed(String operation, Throwable error, String what) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    errors.incrementAndGet();
-    Counter counter = errorCounters.get(operation);
-    if (counter != null) {
-      counter.increment();
-    }
-    lastError = String.valueOf(cause);
-    lastFailed = true;
-    warning.warn("Redis key store: " + what + " on " + lettuce.describe(), cause);
-    return new CompletionException(cause);
-  }
-
-  private void succeeded() {
-    if (lastFailed) {
-      lastFailed = false;
-    }
+    return health.failed(operation, error, "Redis key store: " + what);
   }
 
   private static byte[] utf8(String s) {

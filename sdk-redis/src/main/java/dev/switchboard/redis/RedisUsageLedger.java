@@ -12,7 +12,7 @@ import dev.switchboard.core.metrics.SwitchboardMetrics;
 import dev.switchboard.redis.internal.LettuceConnection;
 import dev.switchboard.redis.internal.OrderedCommands;
 import dev.switchboard.redis.internal.RecordScript;
-import dev.switchboard.redis.internal.ThrottledWarning;
+import dev.switchboard.redis.internal.OperationHealth;
 import dev.switchboard.redis.internal.UsageKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -127,14 +127,10 @@ public final class RedisUsageLedger implements UsageLedger {
   private final byte[] dedupSeconds;
   private final byte[] daySeconds;
   private final byte[] monthSeconds;
-  private final ThrottledWarning warning;
-  private final AtomicLong errors = new AtomicLong();
+  private final OperationHealth health;
   private final AtomicLong duplicates = new AtomicLong();
-  private final Map<String, Counter> errorCounters;
   private final Counter duplicateCounter;
   // The latest outcome decides health: a success after failures means Redis is back.
-  private volatile boolean lastFailed;
-  private volatile String lastError = "";
 
   private RedisUsageLedger(Builder b) {
     this.connection = b.connection;
@@ -144,21 +140,12 @@ public final class RedisUsageLedger implements UsageLedger {
     this.dedupSeconds = seconds(b.dedupTtl);
     this.daySeconds = seconds(b.dayRetention);
     this.monthSeconds = seconds(b.monthRetention);
-    this.warning = new ThrottledWarning(LoggerFactory.getLogger(RedisUsageLedger.class), b.errorLogInterval);
-    Map<String, Counter> counters = new LinkedHashMap<>();
-    if (b.registry != null) {
-      for (String operation : List.of("record", "totals", "totals_by_value", "claim")) {
-        counters.put(operation, Counter.builder(SwitchboardMetrics.USAGE_LEDGER_ERRORS)
-            .tag(SwitchboardMetrics.TAG_STORE, "redis").tag(SwitchboardMetrics.TAG_OPERATION, operation)
-            .description("failed or timed out usage ledger operations").register(b.registry));
-      }
-      this.duplicateCounter = Counter.builder(SwitchboardMetrics.USAGE_LEDGER_DUPLICATES)
-          .tag(SwitchboardMetrics.TAG_STORE, "redis")
-          .description("usage records written again and not counted again").register(b.registry);
-    } else {
-      this.duplicateCounter = null;
-    }
-    this.errorCounters = Map.copyOf(counters);
+    this.health = new OperationHealth(lettuce, b.connection::isConnected, LoggerFactory.getLogger(RedisUsageLedger.class),
+        b.errorLogInterval, b.registry, SwitchboardMetrics.USAGE_LEDGER_ERRORS, "failed or timed out usage ledger operations",
+        List.of("record", "totals", "totals_by_value", "claim"));
+    this.duplicateCounter = b.registry == null ? null : Counter.builder(SwitchboardMetrics.USAGE_LEDGER_DUPLICATES)
+        .tag(SwitchboardMetrics.TAG_STORE, "redis")
+        .description("usage records written again and not counted again").register(b.registry);
   }
 
   private static byte[] seconds(Duration d) {
@@ -206,7 +193,7 @@ public final class RedisUsageLedger implements UsageLedger {
           duplicateCounter.increment(skipped);
         }
       }
-      succeeded();
+      health.succeeded();
       return null;
     });
   }
@@ -299,7 +286,7 @@ public final class RedisUsageLedger implements UsageLedger {
       if (error != null) {
         throw failed("totals", error, "usage totals not read");
       }
-      succeeded();
+      health.succeeded();
       Map<SpendKey, UsageTotals> out = new LinkedHashMap<>();
       for (int i = 0; i < list.size(); i++) {
         out.put(list.get(i), read.get(i));
@@ -422,7 +409,7 @@ public final class RedisUsageLedger implements UsageLedger {
       if (error != null) {
         throw failed("totals_by_value", error, "usage totals by " + dimension.name().toLowerCase(java.util.Locale.ROOT) + " not read");
       }
-      succeeded();
+      health.succeeded();
       return out;
     });
   }
@@ -458,26 +445,19 @@ public final class RedisUsageLedger implements UsageLedger {
       if (error != null) {
         throw failed("claim", error, "marker '" + marker + "' not claimed");
       }
-      succeeded();
+      health.succeeded();
       return "OK".equals(reply);
     });
   }
 
   /** {@code UP} while connected and the latest operation succeeded; {@code DEGRADED} otherwise. Never blocks. */
   public Health health() {
-    if (!connection.isConnected()) {
-      return Health.degraded("not connected to Redis " + lettuce.describe() + (lastError.isEmpty() ? ""
-          : ": " + lastError));
-    }
-    if (lastFailed) {
-      return Health.degraded("Redis " + lettuce.describe() + " fails: " + lastError);
-    }
-    return Health.up();
+    return health.health();
   }
 
   /** Operations that failed or timed out since this ledger was created. */
   public long errorCount() {
-    return errors.get();
+    return health.errorCount();
   }
 
   /** Records written that Redis had already applied (retries, or the same id from another instance). */
@@ -486,22 +466,7 @@ public final class RedisUsageLedger implements UsageLedger {
   }
 
   private CompletionException failed(String operation, Throwable error, String what) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    errors.incrementAndGet();
-    Counter counter = errorCounters.get(operation);
-    if (counter != null) {
-      counter.increment();
-    }
-    lastError = String.valueOf(cause);
-    lastFailed = true;
-    warning.warn("Redis usage ledger: " + what + " on " + lettuce.describe(), cause);
-    return new CompletionException(cause);
-  }
-
-  private void succeeded() {
-    if (lastFailed) {
-      lastFailed = false;
-    }
+    return health.failed(operation, error, "Redis usage ledger: " + what);
   }
 
   @Override
