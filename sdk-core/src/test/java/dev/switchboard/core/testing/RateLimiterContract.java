@@ -56,9 +56,10 @@ public abstract class RateLimiterContract {
   }
 
   protected LimitDecision acquire(LimitSubject subject, Limit limit, long amount) {
-    return acquire(limiter, new LimitCheck(subject, limit, amount));
+    return acquire(new LimitCheck(subject, limit, amount));
   }
 
+  /** Every decision of the tests goes through here: an implementation's test may check more of it. */
   protected LimitDecision acquire(LimitCheck... checks) {
     return acquire(limiter, checks);
   }

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+/**
+ * What is particular to the in-process limiter, and where its figures differ from the shared
+ * contract's ({@link LocalRateLimiterContractTest} runs that, checking that no decision waits).
+ */
 class LocalRateLimiterTest {
 
   private static final LimitSubject KEY = LimitSubject.of(LimitDimension.KEY, "key_1");
@@ -52,51 +56,6 @@ class LocalRateLimiterTest {
   }
 
   @Test
-  void requests_atTheBoundary_admitsExactlyTheLimitThenRefusesWithRetryAfter() {
-    Limit limit = Limit.requestsPerMinute(10);
-
-    assertThat(admitted(KEY, limit, 10)).isEqualTo(10);
-    LimitDecision refused = acquire(KEY, limit, 1);
-
-    assertThat(refused.isAdmitted()).isFalse();
-    LimitState state = refused.rejectedBy();
-    assertThat(state.name()).isEqualTo("key:requests-per-minute");
-    assertThat(state.remaining()).isZero();
-    assertThat(state.retryAfter()).isEqualTo(Duration.ofSeconds(6)); // one token per 60 s / 10
-    assertThat(state.reset()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(state.granted()).isFalse();
-  }
-
-  @Test
-  void requests_grantedState_reportsRemainingAndTimeUntilFull() {
-    LimitState first = acquire(KEY, Limit.requestsPerMinute(10), 1).states().get(0);
-
-    assertThat(first.granted()).isTrue();
-    assertThat(first.remaining()).isEqualTo(9);
-    assertThat(first.reset()).isEqualTo(Duration.ofSeconds(6));
-    assertThat(first.retryAfter()).isNull();
-    assertThat(first.checkedAt()).isEqualTo(clock.instant());
-  }
-
-  @Test
-  void requests_timePasses_refillsContinuouslyByTheInjectedClock() {
-    Limit limit = Limit.requestsPerMinute(10);
-    assertThat(admitted(KEY, limit, 10)).isEqualTo(10);
-
-    clock.advance(Duration.ofMillis(5_999));
-    assertThat(acquire(KEY, limit, 1).isAdmitted()).isFalse();
-
-    clock.advance(Duration.ofMillis(1));
-    assertThat(admitted(KEY, limit, 5)).isEqualTo(1);
-
-    clock.advance(Duration.ofSeconds(30));
-    assertThat(admitted(KEY, limit, 10)).isEqualTo(5);
-
-    clock.advance(Duration.ofHours(1)); // refills to capacity, never beyond
-    assertThat(admitted(KEY, limit, 20)).isEqualTo(10);
-  }
-
-  @Test
   void requests_withBurst_capsHowManyPassInTheBurstWindow() {
     // 100 per minute, burst of 2x for 10 s: at most 34 in any 10 s, and 100 a minute in the long run
     Limit limit = Limit.requestsPerMinute(100).withBurst(2, Duration.ofSeconds(10));
@@ -114,65 +73,6 @@ class LocalRateLimiterTest {
     assertThat(admitted(KEY, limit, 50)).isEqualTo(34);
     clock.advance(Duration.ofSeconds(10)); // window bucket: 14 + 16.67: the minute's limit binds now
     assertThat(admitted(KEY, limit, 50)).isEqualTo(30);
-  }
-
-  @Test
-  void requests_subjectsAreIndependent() {
-    Limit limit = Limit.requestsPerMinute(2);
-
-    assertThat(admitted(KEY, limit, 5)).isEqualTo(2);
-    assertThat(admitted(OTHER_KEY, limit, 5)).isEqualTo(2);
-    assertThat(admitted(IP, limit, 5)).isEqualTo(2);
-  }
-
-  @Test
-  void tokens_amountAboveCapacity_refusedWithoutRetryAfter() {
-    LimitDecision d = acquire(KEY, Limit.tokensPerMinute(1000), 1001);
-
-    assertThat(d.isAdmitted()).isFalse();
-    assertThat(d.rejectedBy().retryAfter()).isNull(); // waiting cannot help
-    assertThat(d.rejectedBy().remaining()).isEqualTo(1000);
-  }
-
-  @Test
-  void tokens_adjustGivesBackAnOverEstimateAndChargesAnUnderEstimate() {
-    Limit limit = Limit.tokensPerMinute(1000);
-    LimitState reserved = acquire(KEY, limit, 600).states().get(0);
-    assertThat(reserved.remaining()).isEqualTo(400);
-    assertThat(acquire(KEY, limit, 500).isAdmitted()).isFalse();
-
-    limiter.adjust(reserved, 100 - 600).join(); // used 100 of the 600 reserved
-
-    LimitState next = acquire(KEY, limit, 500).states().get(0);
-    assertThat(next.remaining()).isEqualTo(400);
-
-    limiter.adjust(next, 900 - 500).join(); // used 900: 400 more than reserved, down to 0
-    assertThat(acquire(KEY, limit, 1).isAdmitted()).isFalse();
-  }
-
-  @Test
-  void tokens_underEstimateBeyondTheRemaining_goesIntoDebtThatTimePaysOff() {
-    Limit limit = Limit.tokensPerMinute(600); // 10 tokens a second
-    LimitState reserved = acquire(KEY, limit, 500).states().get(0);
-
-    limiter.adjust(reserved, 700).join(); // used 1200: 600 beyond the bucket
-
-    clock.advance(Duration.ofSeconds(60));
-    assertThat(acquire(KEY, limit, 1).isAdmitted()).isFalse();
-    clock.advance(Duration.ofMillis(100));
-    assertThat(acquire(KEY, limit, 1).isAdmitted()).isTrue();
-  }
-
-  @Test
-  void tokens_refundNeverExceedsTheFullAllowance() {
-    Limit limit = Limit.tokensPerMinute(1000);
-    LimitState reserved = acquire(KEY, limit, 100).states().get(0);
-    clock.advance(Duration.ofMinutes(5)); // full again
-
-    limiter.adjust(reserved, -100).join();
-
-    assertThat(acquire(KEY, limit, 1000).isAdmitted()).isTrue();
-    assertThat(acquire(KEY, limit, 1).isAdmitted()).isFalse();
   }
 
   @Test
@@ -233,40 +133,6 @@ class LocalRateLimiterTest {
     limiter.adjust(taken, -800).join();
 
     assertThat(acquire(KEY, quota, 900).states().get(0).remaining()).isZero();
-  }
-
-  @Test
-  void batch_oneLimitRefuses_nothingIsTakenFromTheOthers() {
-    Limit perKey = Limit.requestsPerMinute(10);
-    Limit perIp = Limit.requestsPerMinute(1);
-    acquire(IP, perIp, 1);
-
-    LimitDecision refused = acquire(new LimitCheck(KEY, perKey, 1), new LimitCheck(IP, perIp, 1));
-
-    assertThat(refused.isAdmitted()).isFalse();
-    assertThat(refused.rejectedBy().name()).isEqualTo("ip:requests-per-minute");
-    assertThat(refused.states()).extracting(LimitState::granted).containsExactly(false, false);
-    assertThat(refused.states().get(0).remaining()).isEqualTo(10);
-    assertThat(refused.states().get(0).retryAfter()).isNull(); // only the refusing limit says when
-    assertThat(admitted(KEY, perKey, 20)).isEqualTo(10); // the refused batch took nothing from the key
-  }
-
-  @Test
-  void batch_allAdmit_takesFromEveryLimitAndReportsEach() {
-    LimitDecision d = acquire(new LimitCheck(KEY, Limit.requestsPerMinute(10), 1),
-        new LimitCheck(KEY, Limit.tokensPerMinute(1000), 300), new LimitCheck(IP, Limit.concurrentRequests(3), 1));
-
-    assertThat(d.isAdmitted()).isTrue();
-    assertThat(d.states()).extracting(LimitState::name)
-        .containsExactly("key:requests-per-minute", "key:tokens-per-minute", "ip:concurrent-requests");
-    assertThat(d.states()).extracting(LimitState::remaining).containsExactly(9L, 700L, 2L);
-  }
-
-  @Test
-  void reconfiguredLimit_countsInItsOwnBucket() {
-    assertThat(admitted(KEY, Limit.requestsPerMinute(2), 5)).isEqualTo(2);
-
-    assertThat(admitted(KEY, Limit.requestsPerMinute(3), 5)).isEqualTo(3);
   }
 
   @Test
