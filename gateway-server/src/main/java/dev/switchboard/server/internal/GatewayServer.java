@@ -49,8 +49,9 @@ public final class GatewayServer implements AutoCloseable {
    * transport; close it with {@link #closeVertx} after both.
    */
   public static Vertx newVertx() {
+    // Native transport: epoll on Linux (the dependency ships it), NIO where it does not load.
     // No file cache: a gateway serves no files, and Vert.x would otherwise create .vertx/ in the working directory.
-    return Vertx.vertx(new VertxOptions()
+    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
   }
 
