@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
   private final int maxRememberedIds;
   // record id -> expiry millis, oldest first; guarded by 'lock'
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
-  // dimension + '\0' + bucket -> value -> totals; replaced, never mutated, under 'lock'
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, UsageTotals>> aggregates = new ConcurrentHashMap<>();
+  // dimension + '\0' + bucket -> value -> running sum; guarded by 'lock'
+  private final HashMap<String, HashMap<String, Sum>> aggregates = new HashMap<>();
   private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile long nextPrune;
@@ -110,8 +111,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     return CompletableFuture.completedFuture(null);
   }
 
+  // Adds in place: a record touches up to a dozen aggregates, and the writer applies thousands a second.
   private void apply(UsageRecord r) {
-    UsageTotals add = UsageTotals.of(r);
     String[] keys = aggregateKeys(LocalDate.ofInstant(r.time(), ZoneOffset.UTC));
     for (int d = 0; d < DIMENSIONS.length; d++) {
       String value = DIMENSIONS[d].valueOf(r);
@@ -119,9 +120,45 @@ public final class InMemoryUsageLedger implements UsageLedger {
         continue;
       }
       for (int p = 0; p < PERIODS.length; p++) {
-        aggregates.computeIfAbsent(keys[d * PERIODS.length + p], k -> new ConcurrentHashMap<>())
-            .merge(value, add, UsageTotals::plus);
+        aggregates.computeIfAbsent(keys[d * PERIODS.length + p], k -> new HashMap<>())
+            .computeIfAbsent(value, v -> new Sum())
+            .add(r);
       }
+    }
+  }
+
+  /** The running totals of one aggregate; mutated and read under the ledger's lock only. */
+  private static final class Sum {
+    private long requests;
+    private long promptTokens;
+    private long completionTokens;
+    private long cachedTokens;
+    private long cacheCreationTokens;
+    private long reasoningTokens;
+    private long costNanos;
+    private long unknownCostRequests;
+    private long estimatedRequests;
+
+    void add(UsageRecord r) {
+      requests = Math.addExact(requests, 1);
+      promptTokens = Math.addExact(promptTokens, r.usage().promptTokens());
+      completionTokens = Math.addExact(completionTokens, r.usage().completionTokens());
+      cachedTokens = Math.addExact(cachedTokens, r.usage().cachedTokens());
+      cacheCreationTokens = Math.addExact(cacheCreationTokens, r.usage().cacheCreationTokens());
+      reasoningTokens = Math.addExact(reasoningTokens, r.usage().reasoningTokens());
+      if (r.cost().isKnown()) {
+        costNanos = Math.addExact(costNanos, r.cost().money().nanos());
+      } else {
+        unknownCostRequests++;
+      }
+      if (r.estimated()) {
+        estimatedRequests++;
+      }
+    }
+
+    UsageTotals totals() {
+      return UsageTotals.of(requests, promptTokens, completionTokens, cachedTokens, cacheCreationTokens,
+          reasoningTokens, Money.ofNanos(costNanos), unknownCostRequests, estimatedRequests);
     }
   }
 
@@ -155,9 +192,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
     Map<SpendKey, UsageTotals> out = new LinkedHashMap<>();
     synchronized (lock) {
       for (SpendKey k : keys) {
-        Map<String, UsageTotals> bucket = aggregates.get(k.dimension().name() + '\u0000' + k.bucket());
-        UsageTotals t = bucket == null ? null : bucket.get(k.value());
-        out.put(k, t == null ? UsageTotals.ZERO : t);
+        Map<String, Sum> bucket = aggregates.get(k.dimension().name() + '\u0000' + k.bucket());
+        Sum sum = bucket == null ? null : bucket.get(k.value());
+        out.put(k, sum == null ? UsageTotals.ZERO : sum.totals());
       }
     }
     return CompletableFuture.completedFuture(out);
@@ -173,9 +210,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
     Map<String, UsageTotals> out = new LinkedHashMap<>();
     synchronized (lock) {
       for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-        Map<String, UsageTotals> bucket = aggregates.get(dimension.name() + '\u0000' + SpendPeriod.DAY.bucket(d));
+        Map<String, Sum> bucket = aggregates.get(dimension.name() + '\u0000' + SpendPeriod.DAY.bucket(d));
         if (bucket != null) {
-          bucket.forEach((value, t) -> out.merge(value, t, UsageTotals::plus));
+          bucket.forEach((value, sum) -> out.merge(value, sum.totals(), UsageTotals::plus));
         }
       }
     }
