@@ -63,6 +63,9 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   private final Map<String, Entry> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
+  // the writer thread's own: lines are formatted into one builder, and each second's text is made once
+  private final StringBuilder line = new StringBuilder(1024);
+  private final TimeText timeText = new TimeText();
 
   /**
    * @param sink receives each line; null writes them to the logger {@value #LOGGER_NAME} at INFO
@@ -89,11 +92,17 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
    * batch: one system call per batch rather than one per line. What the runnable jar uses.
    */
   public static Consumer<String> standardOutput() {
-    return new StandardOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+    return standardOutput(new FileOutputStream(FileDescriptor.out));
+  }
+
+  /** {@link #standardOutput()} to another stream. */
+  static Consumer<String> standardOutput(OutputStream out) {
+    return new StandardOutput(new BufferedOutputStream(out, 1 << 16));
   }
 
   private static final class StandardOutput implements Consumer<String>, Flushable {
     private final OutputStream out;
+    private byte[] ascii = new byte[1024]; // the writer thread's: a line is encoded here, not into a new array
 
     StandardOutput(OutputStream out) {
       this.out = out;
@@ -101,9 +110,26 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
     @Override
     public void accept(String line) {
+      write(line);
+    }
+
+    void write(CharSequence line) {
+      int n = line.length();
+      if (ascii.length < n + 1) {
+        ascii = new byte[Math.max(n + 1, ascii.length * 2)];
+      }
       try {
-        out.write(line.getBytes(StandardCharsets.UTF_8)); // an intrinsic for the usual ASCII line
-        out.write('\n');
+        for (int i = 0; i < n; i++) {
+          char c = line.charAt(i);
+          if (c >= 0x80) { // rare: a user or team name beyond ASCII
+            out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            return;
+          }
+          ascii[i] = (byte) c;
+        }
+        ascii[n] = '\n';
+        out.write(ascii, 0, n + 1);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -231,7 +257,13 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
   private void write(Entry e) {
     try {
-      sink.accept(format(e));
+      line.setLength(0);
+      format(e, line, timeText);
+      if (sink instanceof StandardOutput) {
+        ((StandardOutput) sink).write(line);
+      } else {
+        sink.accept(line.toString());
+      }
     } catch (RuntimeException ex) { // the writer must outlive a broken sink
       log.warn("access log line not written", ex);
     }
@@ -239,9 +271,13 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
   /** The line of {@code e}: a JSON object on one line. */
   static String format(Entry e) {
-    StringBuilder b = new StringBuilder(384);
+    return format(e, new StringBuilder(384), new TimeText()).toString();
+  }
+
+  private static StringBuilder format(Entry e, StringBuilder b, TimeText timeText) {
     b.append('{');
-    string(b, "time", e.time.toString());
+    name(b, "time").append('"');
+    timeText.append(e.time, b).append('"');
     string(b, "request_id", e.requestId);
     string(b, "method", e.method);
     string(b, "path", e.path);
@@ -278,7 +314,35 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
     } else if (e.stream != null) {
       name(b, "stream").append(e.stream.booleanValue());
     }
-    return b.append('}').toString();
+    return b.append('}');
+  }
+
+  /**
+   * An instant as {@link Instant#toString()} writes it, with the date and time of day made once per
+   * second: the formatter behind {@code toString} was a fifth of the writer's time.
+   */
+  static final class TimeText {
+    private long second = Long.MIN_VALUE;
+    private String secondText; // "2026-01-31T10:00:00", without fraction and zone
+
+    StringBuilder append(Instant t, StringBuilder b) {
+      if (t.getEpochSecond() != second) {
+        String whole = Instant.ofEpochSecond(t.getEpochSecond()).toString();
+        secondText = whole.substring(0, whole.length() - 1);
+        second = t.getEpochSecond();
+      }
+      b.append(secondText);
+      int nanos = t.getNano();
+      if (nanos != 0) { // as ISO_INSTANT: the fraction in groups of three digits, as many as it needs
+        int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        int value = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
+        b.append('.');
+        for (int scale = digits == 3 ? 100 : digits == 6 ? 100_000 : 100_000_000; scale > 0; scale /= 10) {
+          b.append((char) ('0' + value / scale % 10));
+        }
+      }
+      return b.append('Z');
+    }
   }
 
   private static StringBuilder name(StringBuilder b, String name) {
@@ -303,7 +367,7 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   private static boolean needsEscaping(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+      if (c < 0x20 || c == '"' || c == '\\') { // what JSON requires escaped; the escaper leaves the rest as it is
         return true;
       }
     }

@@ -95,4 +95,31 @@ class AccessLogTest {
     assertThat(log.dropped()).isEqualTo(5);
     assertThat(lines).hasSize(1 + AccessLog.CAPACITY);
   }
+
+  @Test
+  void timeText_writesWhatInstantToStringWrites_atEveryPrecision() {
+    AccessLog.TimeText text = new AccessLog.TimeText();
+    java.time.Instant base = java.time.Instant.parse("2026-01-31T10:00:00Z");
+    for (long nanos : new long[] {0, 1, 7_000, 120_000_000, 123_000_000, 123_400_000, 123_456_000, 123_456_789,
+        999_999_999, 1_000_000_000, 1_000_000_050, 61_000_001_000L, 86_400_000_000_000L}) {
+      java.time.Instant t = base.plusNanos(nanos);
+      assertThat(text.append(t, new StringBuilder()).toString()).as("%s", t).isEqualTo(t.toString());
+    }
+    java.time.Instant earlier = base.minusSeconds(3600).plusMillis(5); // the cached second moves back too
+    assertThat(text.append(earlier, new StringBuilder()).toString()).isEqualTo(earlier.toString());
+  }
+
+  @Test
+  void standardOutput_writesUtf8Lines_asciiOrNot() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.util.function.Consumer<String> sink = AccessLog.standardOutput(out);
+
+    sink.accept("{\"user\":\"ana\"}");
+    sink.accept("{\"user\":\"Zoë ✓\"}");
+    sink.accept("x".repeat(5000)); // longer than its buffer
+    ((java.io.Flushable) sink).flush();
+
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"user\":\"ana\"}\n{\"user\":\"Zoë ✓\"}\n" + "x".repeat(5000) + "\n");
+  }
 }
