@@ -334,7 +334,8 @@ public final class OpenAiJson {
    */
   public static ChatChunk readChatChunk(String json) {
     Objects.requireNonNull(json, "json");
-    return readChatChunk(PlainJson.parseObject(json, Problems.RESPONSE, "the chunk"));
+    // Jackson's byte parser is faster than its char parser, and encoding the usual ASCII chunk is a copy
+    return readChatChunk(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static ChatChunk readChatChunk(Map<String, Object> root) {
