@@ -102,7 +102,7 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
   private static final class StandardOutput implements Consumer<String>, Flushable {
     private final OutputStream out;
-    private byte[] ascii = new byte[1024]; // the writer thread's: a line is encoded here, not into a new array
+    private byte[] utf8 = new byte[4096]; // the writer thread's: a line is encoded here, not into a new array
 
     StandardOutput(OutputStream out) {
       this.out = out;
@@ -115,21 +115,35 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
 
     void write(CharSequence line) {
       int n = line.length();
-      if (ascii.length < n + 1) {
-        ascii = new byte[Math.max(n + 1, ascii.length * 2)];
+      if (utf8.length < 3 * n + 1) { // a char is at most three bytes; a surrogate pair four
+        utf8 = new byte[Math.max(3 * n + 1, 2 * utf8.length)];
       }
-      try {
-        for (int i = 0; i < n; i++) {
-          char c = line.charAt(i);
-          if (c >= 0x80) { // rare: a user or team name beyond ASCII
-            out.write(line.toString().getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-            return;
-          }
-          ascii[i] = (byte) c;
+      byte[] a = utf8;
+      int j = 0;
+      for (int i = 0; i < n; i++) {
+        char c = line.charAt(i);
+        if (c < 0x80) {
+          a[j++] = (byte) c;
+        } else if (c < 0x800) { // e.g. "ë"
+          a[j++] = (byte) (0xc0 | c >> 6);
+          a[j++] = (byte) (0x80 | c & 0x3f);
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(line.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, line.charAt(++i));
+          a[j++] = (byte) (0xf0 | cp >> 18);
+          a[j++] = (byte) (0x80 | cp >> 12 & 0x3f);
+          a[j++] = (byte) (0x80 | cp >> 6 & 0x3f);
+          a[j++] = (byte) (0x80 | cp & 0x3f);
+        } else if (Character.isSurrogate(c)) { // unpaired: as String.getBytes does
+          a[j++] = '?';
+        } else { // e.g. the "…" of every key's display prefix
+          a[j++] = (byte) (0xe0 | c >> 12);
+          a[j++] = (byte) (0x80 | c >> 6 & 0x3f);
+          a[j++] = (byte) (0x80 | c & 0x3f);
         }
-        ascii[n] = '\n';
-        out.write(ascii, 0, n + 1);
+      }
+      a[j++] = '\n';
+      try {
+        out.write(a, 0, j);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -110,16 +110,18 @@ class AccessLogTest {
   }
 
   @Test
-  void standardOutput_writesUtf8Lines_asciiOrNot() throws Exception {
+  void standardOutput_writesUtf8Lines_asStringGetBytesDoes() throws Exception {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.util.function.Consumer<String> sink = AccessLog.standardOutput(out);
-
-    sink.accept("{\"user\":\"ana\"}");
-    sink.accept("{\"user\":\"Zoë ✓\"}");
-    sink.accept("x".repeat(5000)); // longer than its buffer
+    // ASCII; two-, three- and four-byte UTF-8 and a lone surrogate; longer than the sink's buffer
+    List<String> lines = List.of("{\"user\":\"ana\"}", "{\"user\":\"Zoë ✓ \uD83D\uDE80 \uD800!\"}", "x".repeat(5000));
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (String line : lines) {
+      sink.accept(line);
+      expected.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     ((java.io.Flushable) sink).flush();
 
-    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .isEqualTo("{\"user\":\"ana\"}\n{\"user\":\"Zoë ✓\"}\n" + "x".repeat(5000) + "\n");
+    assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
   }
 }
