@@ -97,6 +97,8 @@ final class Budgets {
     }
   }
 
+  private static final SpendPeriod[] PERIODS = SpendPeriod.values(); // values() copies its array on every call
+
   private final Set<String> groups;
   private final UsageLedger ledger;
   private final PendingSpend pending;
@@ -193,7 +195,7 @@ final class Budgets {
     }
     Map<SpendPeriod, Budget> own = t.specific.getOrDefault(scope, Map.of()).getOrDefault(subject, Map.of());
     Map<SpendPeriod, Budget> every = t.defaults.getOrDefault(scope, Map.of());
-    for (SpendPeriod p : SpendPeriod.values()) {
+    for (SpendPeriod p : PERIODS) {
       Budget b = own.containsKey(p) ? own.get(p) : every.get(p);
       if (b != null) {
         out.add(new Applied(b, subject));

@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PendingSpend {
 
+  // values() copies its array on every call, twice per record here
+  private static final Budget.Scope[] SCOPES = Budget.Scope.values();
+  private static final SpendPeriod[] PERIODS = SpendPeriod.values();
+
   private final ConcurrentHashMap<Key, AtomicLong> nanos = new ConcurrentHashMap<>();
   private final Object lock = new Object();
 
@@ -57,12 +61,12 @@ final class PendingSpend {
     }
     long amount = sign * r.cost().money().nanos();
     LocalDate day = LocalDate.ofInstant(r.time(), ZoneOffset.UTC);
-    for (Budget.Scope s : Budget.Scope.values()) {
+    for (Budget.Scope s : SCOPES) {
       String subject = s.dimension().valueOf(r);
       if (subject == null) {
         continue;
       }
-      for (SpendPeriod p : SpendPeriod.values()) {
+      for (SpendPeriod p : PERIODS) {
         // entries stay (one per subject and bucket seen): removing one at zero would race with a concurrent add
         nanos.computeIfAbsent(key(s, subject, p.bucket(day)), k -> new AtomicLong()).addAndGet(amount);
       }
