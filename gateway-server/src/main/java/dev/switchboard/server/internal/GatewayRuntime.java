@@ -158,6 +158,10 @@ public final class GatewayRuntime implements AutoCloseable {
       // thread per in-flight call. Closed last (resources close in reverse order), after server and transport.
       Vertx vertx = GatewayServer.newVertx();
       resources.add(() -> GatewayServer.closeVertx(vertx));
+      if (!vertx.isNativeTransportEnabled()) {
+        log.info("network transport: Java NIO (the native epoll transport did not load: {})",
+            String.valueOf(vertx.unavailableNativeTransportCause()));
+      }
       VertxHttpTransport transport = VertxHttpTransport.builder(vertx).build();
       resources.add(transport::close);
 
