@@ -9,7 +9,9 @@ import java.io.FileOutputStream;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +57,7 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
   private final Consumer<String> sink;
+  private final LineWriter lines;
   private final Clock clock;
   private final boolean enabled;
   private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -72,14 +75,17 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
    */
   public AccessLog(Consumer<String> sink, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    Consumer<String> target;
     if (sink == null) {
       Logger access = LoggerFactory.getLogger(LOGGER_NAME);
       this.enabled = access.isInfoEnabled();
-      this.sink = access::info;
+      target = access::info;
     } else {
       this.enabled = true;
-      this.sink = sink;
+      target = sink;
     }
+    this.sink = target;
+    this.lines = target instanceof StandardOutput ? (StandardOutput) target : line -> target.accept(line.toString());
     this.writer = new Thread(this::drain, "switchboard-access-log");
     writer.setDaemon(true);
     if (enabled) {
@@ -100,50 +106,39 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
     return new StandardOutput(new BufferedOutputStream(out, 1 << 16));
   }
 
-  private static final class StandardOutput implements Consumer<String>, Flushable {
-    private final OutputStream out;
-    private byte[] utf8 = new byte[4096]; // the writer thread's: a line is encoded here, not into a new array
+  /** Takes a formatted line; the writer reuses the builder for the next one. */
+  private interface LineWriter {
+    void write(StringBuilder line);
+  }
+
+  private static final class StandardOutput implements Consumer<String>, LineWriter, Flushable {
+    private final Writer out; // UTF-8, a lone surrogate as '?' (as String.getBytes does), into the buffer
+    private char[] chars = new char[1024]; // the writer thread's: a line is copied here, not into a new String
 
     StandardOutput(OutputStream out) {
-      this.out = out;
+      this.out = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     }
 
     @Override
     public void accept(String line) {
-      write(line);
+      try {
+        out.write(line);
+        out.write('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
-    void write(CharSequence line) {
+    @Override
+    public void write(StringBuilder line) {
       int n = line.length();
-      if (utf8.length < 3 * n + 1) { // a char is at most three bytes; a surrogate pair four
-        utf8 = new byte[Math.max(3 * n + 1, 2 * utf8.length)];
+      if (chars.length < n + 1) {
+        chars = new char[Math.max(n + 1, 2 * chars.length)];
       }
-      byte[] a = utf8;
-      int j = 0;
-      for (int i = 0; i < n; i++) {
-        char c = line.charAt(i);
-        if (c < 0x80) {
-          a[j++] = (byte) c;
-        } else if (c < 0x800) { // e.g. "ë"
-          a[j++] = (byte) (0xc0 | c >> 6);
-          a[j++] = (byte) (0x80 | c & 0x3f);
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(line.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, line.charAt(++i));
-          a[j++] = (byte) (0xf0 | cp >> 18);
-          a[j++] = (byte) (0x80 | cp >> 12 & 0x3f);
-          a[j++] = (byte) (0x80 | cp >> 6 & 0x3f);
-          a[j++] = (byte) (0x80 | cp & 0x3f);
-        } else if (Character.isSurrogate(c)) { // unpaired: as String.getBytes does
-          a[j++] = '?';
-        } else { // e.g. the "…" of every key's display prefix
-          a[j++] = (byte) (0xe0 | c >> 12);
-          a[j++] = (byte) (0x80 | c >> 6 & 0x3f);
-          a[j++] = (byte) (0x80 | c & 0x3f);
-        }
-      }
-      a[j++] = '\n';
+      line.getChars(0, n, chars, 0);
+      chars[n] = '\n';
       try {
-        out.write(a, 0, j);
+        out.write(chars, 0, n + 1);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -272,12 +267,7 @@ public final class AccessLog extends SwitchboardListener implements AutoCloseabl
   private void write(Entry e) {
     try {
       line.setLength(0);
-      format(e, line, timeText);
-      if (sink instanceof StandardOutput) {
-        ((StandardOutput) sink).write(line);
-      } else {
-        sink.accept(line.toString());
-      }
+      lines.write(format(e, line, timeText));
     } catch (RuntimeException ex) { // the writer must outlive a broken sink
       log.warn("access log line not written", ex);
     }
