@@ -8,8 +8,6 @@ import dev.switchboard.core.cost.BudgetRegistry;
 import dev.switchboard.core.error.AuthenticationException;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.PermissionDeniedException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -71,7 +69,7 @@ final class Authenticator {
       return CompletableFuture.failedFuture(unauthenticated(MISSING, null, requestId));
     }
     String hash = ApiKeys.hash(presented); // once: the master check, the lookup and the check of what it found
-    if (masterHash != null && sameHash(hash, masterHash)) {
+    if (masterHash != null && ApiKeys.hashesEqual(hash, masterHash)) {
       return CompletableFuture.completedFuture(Principal.master(clientIp));
     }
     CompletableFuture<Optional<VirtualKey>> lookup;
@@ -84,7 +82,7 @@ final class Authenticator {
       String shown = ApiKeys.displayPrefix(presented);
       // The lookup went by hash; comparing the stored hash in constant time as well keeps every path
       // that ends in "valid" free of early exits that depend on the key's bytes.
-      VirtualKey key = found.filter(k -> sameHash(hash, k.hash())).orElse(null);
+      VirtualKey key = found.filter(k -> ApiKeys.hashesEqual(hash, k.hash())).orElse(null);
       if (key == null) {
         throw unauthenticated("Incorrect API key provided: " + shown + ".", "invalid_api_key", requestId);
       }
@@ -98,12 +96,6 @@ final class Authenticator {
       syncBudget(key);
       return Principal.virtual(key, clientIp);
     });
-  }
-
-  /** Whether two hex SHA-256 hashes are the same, compared in constant time (hex digits in either case). */
-  static boolean sameHash(String a, String b) {
-    return MessageDigest.isEqual(a.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
-        b.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The 403 for a virtual key that may not call {@code group}. */

@@ -8,20 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The small rules at the HTTP edge: request ids, stream flags, path decoding, Retry-After, key hashes. */
+/** The small parsing rules at the HTTP edge: request ids, stream flags, path decoding, Retry-After. */
 class RequestHelpersTest {
 
   private static StreamFlags flags(String json) {
     return StreamFlags.read(json.getBytes(StandardCharsets.UTF_8), "req-1");
-  }
-
-  @Test
-  void sameHash_comparesHexDigitsInEitherCase() {
-    String hash = dev.switchboard.core.auth.ApiKeys.hash("sk-sb-some-key");
-
-    assertThat(Authenticator.sameHash(hash, hash.toUpperCase(java.util.Locale.ROOT))).isTrue();
-    assertThat(Authenticator.sameHash(hash, dev.switchboard.core.auth.ApiKeys.hash("sk-sb-other-key"))).isFalse();
-    assertThat(Authenticator.sameHash(hash, hash.substring(1))).isFalse();
   }
 
   @Test

@@ -66,14 +66,29 @@ public final class ApiKeys {
    */
   public static boolean matches(String key, String hash) {
     Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(hash, "hash");
-    byte[] expected;
+    byte[] expected = parseHash(Objects.requireNonNull(hash, "hash"));
+    return expected != null && MessageDigest.isEqual(sha256(key), expected);
+  }
+
+  /**
+   * Whether two hashes as {@link #hash} writes them are the same (hex digits in either case),
+   * compared in constant time: for a caller that already hashed the presented key, e.g. to look it up.
+   *
+   * @return false also when either is not 64 hex digits
+   */
+  public static boolean hashesEqual(String hash, String otherHash) {
+    byte[] a = parseHash(Objects.requireNonNull(hash, "hash"));
+    byte[] b = parseHash(Objects.requireNonNull(otherHash, "otherHash"));
+    return a != null && b != null && MessageDigest.isEqual(a, b);
+  }
+
+  private static byte[] parseHash(String hash) {
     try {
-      expected = HEX.parseHex(hash);
+      byte[] bytes = HEX.parseHex(hash);
+      return bytes.length == 32 ? bytes : null;
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
-    return expected.length == 32 && MessageDigest.isEqual(sha256(key), expected);
   }
 
   /**

@@ -57,4 +57,13 @@ class ApiKeysTest {
     assertThat(ApiKeys.displayPrefix("some-other-secret-wxyz")).isEqualTo("…wxyz");
     assertThat(ApiKeys.displayPrefix("short")).isEqualTo("…");
   }
+
+  @Test
+  void hashesEqual_comparesHexDigitsInEitherCase() {
+    String hash = ApiKeys.hash("sk-sb-some-key");
+
+    assertThat(ApiKeys.hashesEqual(hash, hash.toUpperCase(java.util.Locale.ROOT))).isTrue();
+    assertThat(ApiKeys.hashesEqual(hash, ApiKeys.hash("sk-sb-other-key"))).isFalse();
+    assertThat(ApiKeys.hashesEqual(hash, hash.substring(1))).isFalse();
+  }
 }
