@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.providers.http.HttpRequest;
@@ -105,8 +107,8 @@ public final class VertxHttpTransport implements HttpTransport {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
   // Parsed upstream URLs: a transport calls a handful of distinct ones, and parsing costs a
-  // microsecond per call. Cleared when it grows past URL_CACHE_SIZE (URLs with per-call parts).
-  private final Map<String, URL> urls = new ConcurrentHashMap<>();
+  // microsecond per call. Bounded for URLs with per-call parts.
+  private final Cache<String, URL> urls = Caffeine.newBuilder().maximumSize(URL_CACHE_SIZE).build();
 
   private VertxHttpTransport(Builder b) {
     this.vertx = b.vertx;
@@ -272,22 +274,16 @@ public final class VertxHttpTransport implements HttpTransport {
   }
 
   private URL parsedUrl(String url) {
-    URL parsed = urls.get(url);
-    if (parsed == null) {
-      try {
-        parsed = new URL(url);
-      } catch (MalformedURLException | RuntimeException e) {
-        throw new IllegalArgumentException("url cannot be parsed: " + e.getMessage(), e);
-      }
-      if (!parsed.getProtocol().equals("http") && !parsed.getProtocol().equals("https")) {
-        throw new IllegalArgumentException("url cannot be parsed: not http or https: " + url);
-      }
-      if (urls.size() >= URL_CACHE_SIZE) {
-        urls.clear();
-      }
-      urls.put(url, parsed);
+    return urls.get(url, VertxHttpTransport::parseUrl);
+  }
+
+  // HttpRequest already refused anything but http:// and https://.
+  private static URL parseUrl(String url) {
+    try {
+      return new URL(url);
+    } catch (MalformedURLException | RuntimeException e) {
+      throw new IllegalArgumentException("url cannot be parsed: " + e.getMessage(), e);
     }
-    return parsed;
   }
 
   private static Buffer bodyOf(String method, byte[] bytes) {
