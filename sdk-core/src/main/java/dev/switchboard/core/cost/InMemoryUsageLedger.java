@@ -113,6 +113,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
   // Adds in place: a record touches up to a dozen aggregates, and the writer applies thousands a second.
   private void apply(UsageRecord r) {
+    UsageTotals add = UsageTotals.of(r);
     String[] keys = aggregateKeys(LocalDate.ofInstant(r.time(), ZoneOffset.UTC));
     for (int d = 0; d < DIMENSIONS.length; d++) {
       String value = DIMENSIONS[d].valueOf(r);
@@ -122,12 +123,12 @@ public final class InMemoryUsageLedger implements UsageLedger {
       for (int p = 0; p < PERIODS.length; p++) {
         aggregates.computeIfAbsent(keys[d * PERIODS.length + p], k -> new HashMap<>())
             .computeIfAbsent(value, v -> new Sum())
-            .add(r);
+            .add(add);
       }
     }
   }
 
-  /** The running totals of one aggregate; mutated and read under the ledger's lock only. */
+  /** {@link UsageTotals#plus} without a new object per addition; mutated and read under the ledger's lock only. */
   private static final class Sum {
     private long requests;
     private long promptTokens;
@@ -139,21 +140,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private long unknownCostRequests;
     private long estimatedRequests;
 
-    void add(UsageRecord r) {
-      requests = Math.addExact(requests, 1);
-      promptTokens = Math.addExact(promptTokens, r.usage().promptTokens());
-      completionTokens = Math.addExact(completionTokens, r.usage().completionTokens());
-      cachedTokens = Math.addExact(cachedTokens, r.usage().cachedTokens());
-      cacheCreationTokens = Math.addExact(cacheCreationTokens, r.usage().cacheCreationTokens());
-      reasoningTokens = Math.addExact(reasoningTokens, r.usage().reasoningTokens());
-      if (r.cost().isKnown()) {
-        costNanos = Math.addExact(costNanos, r.cost().money().nanos());
-      } else {
-        unknownCostRequests++;
-      }
-      if (r.estimated()) {
-        estimatedRequests++;
-      }
+    void add(UsageTotals t) {
+      requests = Math.addExact(requests, t.requests());
+      promptTokens = Math.addExact(promptTokens, t.promptTokens());
+      completionTokens = Math.addExact(completionTokens, t.completionTokens());
+      cachedTokens = Math.addExact(cachedTokens, t.cachedTokens());
+      cacheCreationTokens = Math.addExact(cacheCreationTokens, t.cacheCreationTokens());
+      reasoningTokens = Math.addExact(reasoningTokens, t.reasoningTokens());
+      costNanos = Math.addExact(costNanos, t.cost().nanos());
+      unknownCostRequests = Math.addExact(unknownCostRequests, t.unknownCostRequests());
+      estimatedRequests = Math.addExact(estimatedRequests, t.estimatedRequests());
     }
 
     UsageTotals totals() {
