@@ -139,9 +139,10 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
 
   private void append(byte[] json) {
     if (pending == null) {
-      pending = Buffer.buffer(PREFIX.length + json.length + SUFFIX.length);
+      pending = event(json);
+    } else {
+      appendEvent(pending, json);
     }
-    pending.appendBytes(PREFIX).appendBytes(json).appendBytes(SUFFIX);
     if (!flushQueued) {
       flushQueued = true;
       context.runOnContext(v -> flush());
@@ -230,7 +231,10 @@ final class SseResponse implements Flow.Subscriber<ChatChunk> {
   }
 
   private static Buffer event(byte[] json) {
-    return Buffer.buffer(PREFIX.length + json.length + SUFFIX.length).appendBytes(PREFIX).appendBytes(json)
-        .appendBytes(SUFFIX);
+    return appendEvent(Buffer.buffer(PREFIX.length + json.length + SUFFIX.length), json);
+  }
+
+  private static Buffer appendEvent(Buffer to, byte[] json) {
+    return to.appendBytes(PREFIX).appendBytes(json).appendBytes(SUFFIX);
   }
 }

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final long TICK_MS = 50; // the scheduler's no-op tick, see the constructor
 
   final CompositeListener listener;
   final RetryPolicy retryPolicy;
@@ -70,8 +71,6 @@ public final class Engine implements AutoCloseable {
   private final List<Interceptor> interceptors;
   private final Collection<Provider> ownedProviders;
   private final Supplier<String> requestIds;
-  private static final long TICK_MS = 50;
-
   private final ScheduledThreadPoolExecutor scheduler;
   private final CostRuntime cost;
   private final ResponseCache cache;
