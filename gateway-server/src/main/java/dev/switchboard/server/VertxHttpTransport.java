@@ -1,7 +1,5 @@
 package dev.switchboard.server;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.providers.http.HttpRequest;
@@ -107,8 +105,10 @@ public final class VertxHttpTransport implements HttpTransport {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
   // Parsed upstream URLs: a transport calls a handful of distinct ones, and parsing costs a
-  // microsecond per call. Bounded for URLs with per-call parts.
-  private final Cache<String, URL> urls = Caffeine.newBuilder().maximumSize(URL_CACHE_SIZE).build();
+  // microsecond per call. Cleared when it grows past URL_CACHE_SIZE (URLs with per-call parts): a
+  // Caffeine cache measured 1-2 us more per request in two A/B/A/B runs on the load set-up
+  // (52.3-53.0 against 49.6-51.4 us; this VM moves by about 1 us).
+  private final Map<String, URL> urls = new ConcurrentHashMap<>();
 
   private VertxHttpTransport(Builder b) {
     this.vertx = b.vertx;
@@ -274,7 +274,15 @@ public final class VertxHttpTransport implements HttpTransport {
   }
 
   private URL parsedUrl(String url) {
-    return urls.get(url, VertxHttpTransport::parseUrl);
+    URL parsed = urls.get(url);
+    if (parsed == null) {
+      parsed = parseUrl(url);
+      if (urls.size() >= URL_CACHE_SIZE) {
+        urls.clear();
+      }
+      urls.put(url, parsed);
+    }
+    return parsed;
   }
 
   // HttpRequest already refused anything but http:// and https://.
