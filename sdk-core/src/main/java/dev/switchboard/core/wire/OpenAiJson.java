@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.switchboard.core.error.SwitchboardException;
+import dev.switchboard.core.internal.json.ChatChunkReader;
+import dev.switchboard.core.internal.json.ChunkSource;
 import dev.switchboard.core.internal.json.JsonFields;
 import dev.switchboard.core.internal.json.PlainJson;
 import dev.switchboard.core.internal.json.Problems;
@@ -322,7 +324,7 @@ public final class OpenAiJson {
    */
   public static ChatChunk readChatChunk(byte[] json) {
     Objects.requireNonNull(json, "json");
-    return readChatChunk(PlainJson.parseObject(json, Problems.RESPONSE, "the chunk"));
+    return ChatChunkReader.read(json);
   }
 
   /**
@@ -338,44 +340,23 @@ public final class OpenAiJson {
     return readChatChunk(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ChatChunk readChatChunk(Map<String, Object> root) {
-    Problems problems = Problems.RESPONSE;
-    JsonFields f = new JsonFields(root, "", problems);
-    try {
-      ChatChunk.Builder b = ChatChunk.builder()
-          .id(f.string("id"))
-          .created(orZero(f.longValue("created")))
-          .model(f.string("model"))
-          .usage(readUsage(f.object("usage")))
-          .systemFingerprint(f.string("system_fingerprint"))
-          .serviceTier(f.string("service_tier"));
-      List<Object> choices = f.array("choices");
-      if (choices != null) {
-        for (int i = 0; i < choices.size(); i++) {
-          JsonFields c = f.element("choices", choices, i);
-          JsonFields delta = c.object("delta");
-          b.addChoice(ChunkChoice.builder()
-              .index(c.integer("index", i))
-              .delta(delta == null ? Delta.empty() : readDelta(delta))
-              .finishReason(finishReason(c))
-              .logprobs(c.rawObject("logprobs"))
-              .build());
-        }
-      }
-      return b.build();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw problems.fail(e.getMessage(), null, Problems.INVALID_VALUE);
-    }
-  }
-
   /**
    * Writes one {@code chat.completion.chunk}, the data of one server-sent event. Choices are always
    * written (an empty array for the usage-only last chunk); usage only when set.
+   *
+   * <p>A chunk that {@link #readChatChunk(byte[])} read from text already in this form, and that
+   * has not been changed since (a new {@link ChatChunk#route() route} is no change), is written as
+   * that text, fields the model does not represent included: a proxied stream then reaches its
+   * client as the upstream sent it, without the cost of writing it anew.
    *
    * @throws NullPointerException if {@code chunk} is null
    */
   public static byte[] writeChatChunk(ChatChunk chunk) {
     Objects.requireNonNull(chunk, "chunk");
+    byte[] source = ChunkSource.of(chunk);
+    if (source != null) {
+      return source.clone();
+    }
     return PlainJson.write(g -> {
       g.writeStartObject();
       writeString(g, "id", chunk.id());
@@ -946,47 +927,6 @@ public final class OpenAiJson {
       return PlainJson.toText(arguments);
     }
     return function.string("arguments");
-  }
-
-  private static Delta readDelta(JsonFields d) {
-    Delta.Builder b = Delta.builder();
-    for (Map.Entry<String, Object> e : d.map().entrySet()) {
-      String key = e.getKey();
-      switch (key) {
-        case "role": {
-          String role = d.string(key);
-          b.role(role == null ? null : Role.of(role));
-          break;
-        }
-        case "content":
-          b.content(d.string(key));
-          break;
-        case "refusal":
-          b.refusal(d.string(key));
-          break;
-        case "tool_calls": {
-          List<Object> calls = d.array(key);
-          if (calls != null) {
-            for (int i = 0; i < calls.size(); i++) {
-              JsonFields c = d.element(key, calls, i);
-              ToolCallDelta.Builder call = ToolCallDelta.builder()
-                  .index(c.integer("index", i))
-                  .id(c.string("id"))
-                  .type(c.string("type"));
-              JsonFields function = c.object("function");
-              if (function != null) {
-                call.name(function.string("name")).arguments(arguments(function));
-              }
-              b.addToolCall(call.build());
-            }
-          }
-          break;
-        }
-        default:
-          b.extra(key, e.getValue());
-      }
-    }
-    return b.build();
   }
 
   private static FinishReason finishReason(JsonFields choice) {

@@ -89,6 +89,43 @@ public final class PlainJson {
     return (Map<String, Object>) value;
   }
 
+  /** Reads a document's root object from the parser, which stands on the object's first token. */
+  @FunctionalInterface
+  public interface ObjectReader<T> {
+    /** Reads up to and including the object's last token. */
+    T read(JsonParser p) throws IOException;
+  }
+
+  /**
+   * Reads a whole document that must be a JSON object with {@code reader}, straight from the
+   * tokens; {@code what} names it in the error. Syntax errors, a root that is not an object and
+   * content after it are reported through {@code problems} as by {@link #parseObject(byte[], Problems, String)}.
+   */
+  public static <T> T readObject(byte[] json, Problems problems, String what, ObjectReader<T> reader) {
+    if (json == null || json.length == 0) {
+      throw problems.invalidJson("the body is empty", null);
+    }
+    try (JsonParser p = FACTORY.createParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw problems.invalidJson("the body is empty", null);
+      }
+      if (first != JsonToken.START_OBJECT) { // read it whole, so that a syntax error in it is what is reported
+        Object value = readValue(p, first);
+        throw problems.invalidJson(what + " must be a JSON object but was " + Problems.describe(value), null);
+      }
+      T value = reader.read(p);
+      if (p.nextToken() != null) {
+        throw problems.invalidJson("unexpected content after the JSON value" + at(p.currentLocation()), null);
+      }
+      return value;
+    } catch (StreamReadException e) {
+      throw problems.invalidJson(describe(e), e);
+    } catch (IOException e) {
+      throw problems.invalidJson(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Object parseDocument(JsonParser p, Problems problems) throws IOException {
     JsonToken first = p.nextToken();
     if (first == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.core.internal.json;
 
+import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.InvalidRequestException;
 import dev.switchboard.core.error.SwitchboardException;
@@ -57,8 +58,17 @@ public enum Problems {
 
   /** The value of {@code param} has the wrong JSON type. */
   public SwitchboardException invalidType(String param, String expected, Object actual) {
-    return fail("Invalid type for '" + param + "': expected " + expected + ", but got " + describe(actual)
-        + " instead.", param, INVALID_TYPE);
+    return wrongType(param, expected, describe(actual));
+  }
+
+  /** The value of {@code param}, which starts at token {@code actual}, has the wrong JSON type. */
+  public SwitchboardException invalidType(String param, String expected, JsonToken actual) {
+    return wrongType(param, expected, describe(actual));
+  }
+
+  private SwitchboardException wrongType(String param, String expected, String actual) {
+    return fail("Invalid type for '" + param + "': expected " + expected + ", but got " + actual + " instead.",
+        param, INVALID_TYPE);
   }
 
   /** A required {@code param} is absent or null. */
@@ -69,6 +79,29 @@ public enum Problems {
   /** The value of {@code param} is not allowed; {@code why} completes the sentence. */
   public SwitchboardException invalidValue(String param, String why) {
     return fail("Invalid value for '" + param + "': " + why, param, INVALID_VALUE);
+  }
+
+  /** How the value starting at token {@code t} reads in an error message, as {@link #describe(Object)} would say. */
+  static String describe(JsonToken t) {
+    switch (t) {
+      case VALUE_NULL:
+        return "null";
+      case VALUE_STRING:
+        return "a string";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "a boolean";
+      case VALUE_NUMBER_INT:
+        return "an integer";
+      case VALUE_NUMBER_FLOAT:
+        return "a decimal number";
+      case START_OBJECT:
+        return "an object";
+      case START_ARRAY:
+        return "an array";
+      default:
+        return t.name();
+    }
   }
 
   /** How a plain JSON value reads in an error message: "a string", "an object", … */
