@@ -1,6 +1,6 @@
 package dev.switchboard.core.model;
 
-import dev.switchboard.core.internal.json.ChunkSource;
+import dev.switchboard.core.internal.json.SourceText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,9 +28,9 @@ public final class ChatChunk {
   private final byte[] source;
 
   static {
-    ChunkSource.install(new ChunkSource.Access() {
+    SourceText.installChunks(new SourceText.Access<>() {
       @Override
-      public byte[] source(ChatChunk chunk) {
+      public byte[] of(ChatChunk chunk) {
         return chunk.source;
       }
 

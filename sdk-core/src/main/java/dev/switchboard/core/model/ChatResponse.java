@@ -1,5 +1,6 @@
 package dev.switchboard.core.model;
 
+import dev.switchboard.core.internal.json.SourceText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,23 @@ public final class ChatResponse {
   private final String systemFingerprint;
   private final String serviceTier;
   private final RouteInfo route;
+  // the JSON text this response was read from while it is unchanged (a new route does not change the text); never exposed
+  private final byte[] source;
+
+  static {
+    SourceText.installResponses(new SourceText.Access<>() {
+      @Override
+      public byte[] of(ChatResponse response) {
+        return response.source;
+      }
+
+      @Override
+      public ChatResponse build(Builder builder, byte[] source) {
+        builder.source = source;
+        return builder.build();
+      }
+    });
+  }
 
   private ChatResponse(Builder b) {
     this.id = b.id;
@@ -33,6 +51,7 @@ public final class ChatResponse {
     this.systemFingerprint = b.systemFingerprint;
     this.serviceTier = b.serviceTier;
     this.route = b.route;
+    this.source = b.source;
   }
 
   /** A new builder with every field unset and no choices. */
@@ -45,6 +64,7 @@ public final class ChatResponse {
     Builder b = new Builder().id(id).created(created).model(model).usage(usage).systemFingerprint(systemFingerprint)
         .serviceTier(serviceTier).route(route);
     b.choices.addAll(choices);
+    b.source = source;
     return b;
   }
 
@@ -140,23 +160,27 @@ public final class ChatResponse {
     private String systemFingerprint;
     private String serviceTier;
     private RouteInfo route;
+    private byte[] source; // cleared by every setter of a field the JSON text carries
 
     private Builder() {}
 
     /** The completion id. */
     public Builder id(String id) {
+      source = null;
       this.id = id;
       return this;
     }
 
     /** Creation time in epoch seconds. */
     public Builder created(long created) {
+      source = null;
       this.created = created;
       return this;
     }
 
     /** The model that answered. */
     public Builder model(String model) {
+      source = null;
       this.model = model;
       return this;
     }
@@ -167,6 +191,7 @@ public final class ChatResponse {
      * @throws NullPointerException if {@code choices} or one of its elements is null
      */
     public Builder choices(List<Choice> choices) {
+      source = null;
       List<Choice> copy = Copies.list(choices, "choices");
       this.choices.clear();
       this.choices.addAll(copy);
@@ -179,24 +204,28 @@ public final class ChatResponse {
      * @throws NullPointerException if {@code choice} is null
      */
     public Builder addChoice(Choice choice) {
+      source = null;
       Copies.add(choices, choice, "choice");
       return this;
     }
 
     /** Tokens consumed; null unsets. */
     public Builder usage(Usage usage) {
+      source = null;
       this.usage = usage;
       return this;
     }
 
     /** The system fingerprint; null unsets. */
     public Builder systemFingerprint(String systemFingerprint) {
+      source = null;
       this.systemFingerprint = systemFingerprint;
       return this;
     }
 
     /** The service tier; null unsets. */
     public Builder serviceTier(String serviceTier) {
+      source = null;
       this.serviceTier = serviceTier;
       return this;
     }

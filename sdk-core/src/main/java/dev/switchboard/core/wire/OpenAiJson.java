@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.internal.json.ChatChunkReader;
-import dev.switchboard.core.internal.json.ChunkSource;
+import dev.switchboard.core.internal.json.ChatResponseReader;
+import dev.switchboard.core.internal.json.SourceText;
 import dev.switchboard.core.internal.json.JsonFields;
 import dev.switchboard.core.internal.json.PlainJson;
 import dev.switchboard.core.internal.json.Problems;
@@ -247,43 +248,25 @@ public final class OpenAiJson {
    */
   public static ChatResponse readChatResponse(byte[] json) {
     Objects.requireNonNull(json, "json");
-    Problems problems = Problems.RESPONSE;
-    JsonFields f = new JsonFields(PlainJson.parseObject(json, problems, "the response body"), "", problems);
-    try {
-      ChatResponse.Builder b = ChatResponse.builder()
-          .id(f.string("id"))
-          .created(orZero(f.longValue("created")))
-          .model(f.string("model"))
-          .usage(readUsage(f.object("usage")))
-          .systemFingerprint(f.string("system_fingerprint"))
-          .serviceTier(f.string("service_tier"));
-      List<Object> choices = f.array("choices");
-      if (choices != null) {
-        for (int i = 0; i < choices.size(); i++) {
-          JsonFields c = f.element("choices", choices, i);
-          JsonFields message = c.object("message");
-          b.addChoice(Choice.builder()
-              .index(c.integer("index", i))
-              .message(message == null ? Message.builder().role(Role.ASSISTANT).build() : readMessage(message))
-              .finishReason(finishReason(c))
-              .logprobs(c.rawObject("logprobs"))
-              .build());
-        }
-      }
-      return b.build();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw problems.fail(e.getMessage(), null, Problems.INVALID_VALUE);
-    }
+    return ChatResponseReader.read(json, OpenAiJson::readMessage);
   }
 
   /**
    * Writes a {@code chat.completion} body. Usage carries {@code prompt_tokens_details.cached_tokens}
    * and {@code completion_tokens_details.reasoning_tokens} when they are not zero.
    *
+   * <p>A response that {@link #readChatResponse(byte[])} read from text already in this form, and
+   * that has not been changed since (a new {@link ChatResponse#route() route} is no change), is
+   * written as that text, fields the model does not represent included.
+   *
    * @throws NullPointerException if {@code response} is null
    */
   public static byte[] writeChatResponse(ChatResponse response) {
     Objects.requireNonNull(response, "response");
+    byte[] source = SourceText.of(response);
+    if (source != null) {
+      return source.clone();
+    }
     return PlainJson.write(g -> {
       g.writeStartObject();
       writeString(g, "id", response.id());
@@ -353,7 +336,7 @@ public final class OpenAiJson {
    */
   public static byte[] writeChatChunk(ChatChunk chunk) {
     Objects.requireNonNull(chunk, "chunk");
-    byte[] source = ChunkSource.of(chunk);
+    byte[] source = SourceText.of(chunk);
     if (source != null) {
       return source.clone();
     }

@@ -8,11 +8,9 @@ import dev.switchboard.core.model.Delta;
 import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.ToolCallDelta;
-import dev.switchboard.core.model.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads one {@code chat.completion.chunk} from an upstream straight from the parser's tokens into
@@ -21,31 +19,23 @@ import java.util.Map;
  * of {@link JsonFields} over {@link PlainJson}'s tree (fields the model does not read are skipped
  * unchecked; {@code null} reads as absent; whole decimals read as integers).
  */
-public final class ChatChunkReader {
+public final class ChatChunkReader extends UpstreamTokens {
 
-  private static final Problems PROBLEMS = Problems.RESPONSE;
-
-  // where a field sits, for the path an error names; built only when there is an error
-  private static final int TOP = 0;
-  private static final int USAGE = 1;
   private static final int CHOICE = 2;
   private static final int DELTA = 3;
   private static final int TOOL_CALL = 4;
   private static final int FUNCTION = 5;
 
-  private final JsonParser p;
   private int choice;
   private int call;
-  // every field a client needs is there as it would be written, nothing was normalised
-  private boolean verbatim = true;
 
   private ChatChunkReader(JsonParser p) {
-    this.p = p;
+    super(p);
   }
 
   /**
    * Reads the chunk in {@code json}. When the text is already the chunk as it would be written, the
-   * chunk keeps it as its {@link ChunkSource}: the text carries, in the form written, every field an
+   * chunk keeps it as its {@link SourceText}: the text carries, in the form written, every field an
    * OpenAI client needs ({@code id}, {@code object}, {@code created}, {@code model}, {@code choices}
    * with each choice's {@code index}, {@code delta} and {@code finish_reason}, each tool call's
    * {@code index}, {@code usage.total_tokens}), and nothing was converted while reading it (a whole
@@ -58,7 +48,7 @@ public final class ChatChunkReader {
     return PlainJson.readObject(json, PROBLEMS, "the chunk", p -> {
       ChatChunkReader reader = new ChatChunkReader(p);
       ChatChunk.Builder b = reader.readChunk();
-      return reader.verbatim ? ChunkSource.build(b, json) : b.build();
+      return reader.verbatim ? SourceText.build(b, json) : b.build();
     });
   }
 
@@ -281,133 +271,8 @@ public final class ChatChunkReader {
     call.name(name).arguments(arguments);
   }
 
-  private Usage usage(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw PROBLEMS.invalidType("usage", "an object", t);
-    }
-    Usage.Builder b = Usage.builder();
-    Integer total = null;
-    while ((t = fieldValue()) != null) {
-      String key = p.currentName();
-      switch (key) {
-        case "prompt_tokens":
-          b.promptTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "completion_tokens":
-          b.completionTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "total_tokens":
-          total = integer(t, USAGE, key);
-          break;
-        case "cache_creation_input_tokens":
-          b.cacheCreationTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "prompt_tokens_details": {
-          Integer cached = detail(t, key, "cached_tokens");
-          if (cached != null) {
-            b.cachedTokens(cached);
-          }
-          break;
-        }
-        case "completion_tokens_details": {
-          Integer reasoning = detail(t, key, "reasoning_tokens");
-          if (reasoning != null) {
-            b.reasoningTokens(reasoning);
-          }
-          break;
-        }
-        default:
-          p.skipChildren();
-      }
-    }
-    verbatim &= total != null;
-    if (total != null) {
-      b.totalTokens(total);
-    }
-    return b.build();
-  }
-
-  /** {@code key} of a details object inside usage, read through {@link JsonFields}: a tiny, rare object. */
-  private Integer detail(JsonToken t, String object, String key) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    String path = path(USAGE, object);
-    if (t != JsonToken.START_OBJECT) {
-      throw PROBLEMS.invalidType(path, "an object", t);
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> details = (Map<String, Object>) PlainJson.readValue(p, t);
-    return new JsonFields(details, path, PROBLEMS).integer(key);
-  }
-
-  /** The next field's value token, with the field's name as the parser's current name; null at the object's end. */
-  private JsonToken fieldValue() throws IOException {
-    return p.nextToken() == JsonToken.FIELD_NAME ? p.nextToken() : null;
-  }
-
-  private String string(JsonToken t, int where, String key) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    throw PROBLEMS.invalidType(path(where, key), "a string", t);
-  }
-
-  private Long longValue(JsonToken t, int where, String key) throws IOException {
-    switch (t) {
-      case VALUE_NULL:
-        return null;
-      case VALUE_NUMBER_INT:
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-          throw PROBLEMS.invalidValue(path(where, key), "integer out of range (" + p.getBigIntegerValue() + ").");
-        }
-        return p.getLongValue();
-      case VALUE_NUMBER_FLOAT: {
-        double d = p.getDoubleValue();
-        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
-          verbatim = false;
-          return (long) d;
-        }
-        throw PROBLEMS.invalidType(path(where, key), "an integer", t);
-      }
-      default:
-        throw PROBLEMS.invalidType(path(where, key), "an integer", t);
-    }
-  }
-
-  private Integer integer(JsonToken t, int where, String key) throws IOException {
-    Long v = longValue(t, where, key);
-    if (v == null) {
-      return null;
-    }
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw PROBLEMS.invalidValue(path(where, key), "integer out of range (" + v + ").");
-    }
-    return v.intValue();
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> rawObject(JsonToken t, int where, String key) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw PROBLEMS.invalidType(path(where, key), "an object", t);
-    }
-    return (Map<String, Object>) PlainJson.readValue(p, t);
-  }
-
-  private static int orZero(Integer v) {
-    return v == null ? 0 : v;
-  }
-
-  private String path(int where, String key) {
+  @Override
+  String path(int where, String key) {
     String base;
     switch (where) {
       case USAGE:

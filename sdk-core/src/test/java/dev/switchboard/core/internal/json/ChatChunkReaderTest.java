@@ -134,7 +134,7 @@ class ChatChunkReaderTest {
     for (String json : List.of(CONTENT, wellFormed().toList().get(1), wellFormed().toList().get(3),
         wellFormed().toList().get(6), wellFormed().toList().get(8))) {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-      assertThat(ChunkSource.of(ChatChunkReader.read(bytes))).as(json).isSameAs(bytes);
+      assertThat(SourceText.of(ChatChunkReader.read(bytes))).as(json).isSameAs(bytes);
     }
   }
 
@@ -165,7 +165,7 @@ class ChatChunkReaderTest {
   void textNotInTheWrittenForm_isNotKept(String json) {
     ChatChunk chunk = ChatChunkReader.read(json.getBytes(StandardCharsets.UTF_8));
 
-    assertThat(ChunkSource.of(chunk)).isNull();
+    assertThat(SourceText.of(chunk)).isNull();
     assertThat(OpenAiJson.readChatChunk(OpenAiJson.writeChatChunk(chunk))).isEqualTo(chunk);
   }
 
@@ -178,7 +178,7 @@ class ChatChunkReaderTest {
     assertThat(OpenAiJson.writeChatChunk(chunk)).isEqualTo(bytes).isNotSameAs(bytes);
     ChatChunk routed = chunk.toBuilder().route(route).build();
     assertThat(OpenAiJson.writeChatChunk(routed)).isEqualTo(bytes);
-    assertThat(ChunkSource.of(routed.toBuilder().build())).isSameAs(bytes);
+    assertThat(SourceText.of(routed.toBuilder().build())).isSameAs(bytes);
 
     List<UnaryOperator<ChatChunk.Builder>> changes = List.of(
         b -> b.id("other"), b -> b.created(2), b -> b.model("other"), b -> b.usage(Usage.of(1, 2)),
@@ -186,7 +186,7 @@ class ChatChunkReaderTest {
         b -> b.addChoice(ChunkChoice.builder().index(1).delta(Delta.builder().content("x").build()).build()));
     for (UnaryOperator<ChatChunk.Builder> change : changes) {
       ChatChunk changed = change.apply(routed.toBuilder()).build();
-      assertThat(ChunkSource.of(changed)).isNull();
+      assertThat(SourceText.of(changed)).isNull();
       assertThat(OpenAiJson.readChatChunk(OpenAiJson.writeChatChunk(changed))).isEqualTo(changed.toBuilder().route(null).build());
     }
   }
@@ -196,7 +196,7 @@ class ChatChunkReaderTest {
     ChatChunk chunk = ChatChunk.builder().id("c").created(1).model("m")
         .addChoice(ChunkChoice.builder().delta(Delta.builder().role(Role.ASSISTANT).build()).build()).build();
 
-    assertThat(ChunkSource.of(chunk)).isNull();
+    assertThat(SourceText.of(chunk)).isNull();
   }
 
   private static SwitchboardException catchFailure(Runnable r) {
@@ -285,7 +285,7 @@ class ChatChunkReaderTest {
       return b.build();
     }
 
-    private static Usage readUsage(JsonFields u) {
+    static Usage readUsage(JsonFields u) {
       if (u == null) {
         return null;
       }

@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -33,12 +34,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stream from an OpenAI upstream reaches the client as the upstream wrote it, fields Switchboard
- * does not model included; a compatible upstream's chunks that lack fields OpenAI clients need are
- * written anew in OpenAI's form. The upstream is WireMock, the gateway a real server on the
+ * An answer from an OpenAI upstream, streamed or whole, reaches the client as the upstream wrote it,
+ * fields Switchboard does not model included; a compatible upstream's chunks that lack fields OpenAI
+ * clients need are written anew in OpenAI's form. The upstream is WireMock, the gateway a real server on the
  * transport it uses in production, the clients the JDK's HTTP client and the official OpenAI SDK.
  */
-class GatewayStreamPassThroughTest {
+class GatewayPassThroughTest {
 
   /** OpenAI's chunks as sent with stream_options.include_usage (usage null until the last), plus its obfuscation field. */
   private static final List<String> OPENAI_EVENTS = List.of(
@@ -55,6 +56,15 @@ class GatewayStreamPassThroughTest {
           + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_1\",\"choices\":[],\"usage\":{\"prompt_tokens\":8,"
           + "\"completion_tokens\":2,\"total_tokens\":10,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
           + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0}},\"obfuscation\":\"x7\"}");
+
+  /** OpenAI's whole answer, with fields the model does not represent (annotations, token details). */
+  private static final String OPENAI_ANSWER = "{\"id\":\"chatcmpl-W1\",\"object\":\"chat.completion\","
+      + "\"created\":1750000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+      + "{\"role\":\"assistant\",\"content\":\"Bonjour\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+      + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10,"
+      + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
+      + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+      + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_1\"}";
 
   /** A compatible server that leaves out object, created and the choice index. */
   private static final List<String> LOOSE_EVENTS = List.of(
@@ -75,7 +85,10 @@ class GatewayStreamPassThroughTest {
     upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     upstream.start();
     upstream.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\"gpt-4o-mini\""))
-        .willReturn(sse(OPENAI_EVENTS)));
+        .withRequestBody(containing("\"stream\":true")).willReturn(sse(OPENAI_EVENTS)));
+    upstream.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\"gpt-4o-mini\""))
+        .withRequestBody(notContaining("\"stream\":true")).willReturn(aResponse().withStatus(200)
+            .withHeader("Content-Type", "application/json").withBody(OPENAI_ANSWER)));
     upstream.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\"loose-upstream\""))
         .willReturn(sse(LOOSE_EVENTS)));
     vertx = GatewayServer.newVertx();
@@ -133,6 +146,18 @@ class GatewayStreamPassThroughTest {
   @Test
   void openAiStream_withoutUsageAsked_dropsOnlyTheUsageChunk() throws Exception {
     assertThat(streamData("mini", false)).containsExactlyElementsOf(OPENAI_EVENTS.subList(0, 3));
+  }
+
+  @Test
+  void openAiAnswer_isForwardedAsTheUpstreamWroteIt() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mini\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(OPENAI_ANSWER);
   }
 
   @Test
