@@ -49,8 +49,11 @@ import java.util.Set;
  * Switchboard model: the gateway's wire format and the one OpenAI-compatible upstreams speak.
  *
  * <p>Stateless and thread-safe. Bodies are UTF-8 bytes. Writing streams straight to a Jackson
- * generator (no intermediate tree); reading parses into plain Java values and maps them, so that
- * fields the model does not represent are kept verbatim: unknown top-level request parameters go to
+ * generator (no intermediate tree). Upstream answers and chunks are read from the parser's tokens;
+ * an answer or chunk whose text is already in the form written keeps that text, and writing it
+ * returns the text unchanged (see {@link #writeChatChunk}), so that a relayed OpenAI answer reaches
+ * the client as the upstream wrote it. Other bodies are parsed into plain Java values and mapped, so
+ * that fields the model does not represent are kept verbatim: unknown top-level request parameters go to
  * {@link ChatRequest#extraParameters()}, unknown message fields to {@link Message#extra()}, unknown
  * delta fields to {@link Delta#extra()}, and content parts of unknown types become
  * {@link ContentPart#raw(Map) raw parts}. Extra fields of text and image parts go to
