@@ -28,6 +28,25 @@ class AccessLogTest {
   }
 
   @Test
+  void lineEndedWhileTheWriterSleepsIdle_wakesIt() throws Exception {
+    CountDownLatch written = new CountDownLatch(1);
+    AccessLog log = new AccessLog(line -> written.countDown(), Clock.systemUTC());
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!log.writerIdle() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(log.writerIdle()).as("the writer, with nothing to write, sleeps until woken").isTrue();
+
+      log.end(log.begin("req-idle", "GET", "/v1/models", null), 200);
+
+      assertThat(written.await(10, TimeUnit.SECONDS)).as("the line woke the idle writer").isTrue();
+    } finally {
+      log.close();
+    }
+  }
+
+  @Test
   void aFlushableSink_isFlushedAfterEachBatch_notAfterEachLine() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     CountDownLatch flushed = new CountDownLatch(1);
