@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.Delta;
-import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.ToolCallDelta;
 import java.io.IOException;
@@ -19,15 +18,14 @@ import java.util.List;
  * of {@link JsonFields} over {@link PlainJson}'s tree (fields the model does not read are skipped
  * unchecked; {@code null} reads as absent; whole decimals read as integers).
  */
-public final class ChatChunkReader extends UpstreamTokens {
+public final class ChatChunkReader extends UpstreamTokens<ChunkChoice> {
 
-  private static final int CHOICE = 2;
   private static final int DELTA = 3;
   private static final int TOOL_CALL = 4;
   private static final int FUNCTION = 5;
 
-  private int choice;
   private int call;
+  private Delta delta; // of the choice being read
 
   private ChatChunkReader(JsonParser p) {
     super(p);
@@ -46,120 +44,26 @@ public final class ChatChunkReader extends UpstreamTokens {
    */
   public static ChatChunk read(byte[] json) {
     return PlainJson.readObject(json, PROBLEMS, "the chunk", p -> {
-      ChatChunkReader reader = new ChatChunkReader(p);
-      ChatChunk.Builder b = reader.readChunk();
-      return reader.verbatim ? SourceText.build(b, json) : b.build();
+      ChatChunkReader r = new ChatChunkReader(p);
+      r.readEnvelope(ChatChunk.OBJECT);
+      ChatChunk.Builder b = ChatChunk.builder().id(r.id).created(r.created).model(r.model).usage(r.usage)
+          .systemFingerprint(r.systemFingerprint).serviceTier(r.serviceTier).choices(r.choices);
+      return r.verbatim ? SourceText.build(b, json) : b.build();
     });
   }
 
-  private ChatChunk.Builder readChunk() throws IOException {
-    ChatChunk.Builder b = ChatChunk.builder();
-    boolean id = false;
-    boolean object = false;
-    boolean created = false;
-    boolean model = false;
-    boolean choices = false;
-    try {
-      JsonToken t;
-      while ((t = fieldValue()) != null) {
-        String key = p.currentName();
-        switch (key) {
-          case "id": {
-            String v = string(t, TOP, key);
-            id = v != null;
-            b.id(v);
-            break;
-          }
-          case "object":
-            object = t == JsonToken.VALUE_STRING && ChatChunk.OBJECT.equals(p.getText());
-            p.skipChildren();
-            break;
-          case "created": {
-            Long v = longValue(t, TOP, key);
-            created = v != null;
-            b.created(v == null ? 0 : v);
-            break;
-          }
-          case "model": {
-            String v = string(t, TOP, key);
-            model = v != null;
-            b.model(v);
-            break;
-          }
-          case "usage":
-            b.usage(usage(t));
-            break;
-          case "system_fingerprint":
-            b.systemFingerprint(string(t, TOP, key));
-            break;
-          case "service_tier":
-            b.serviceTier(string(t, TOP, key));
-            break;
-          case "choices":
-            choices = t != JsonToken.VALUE_NULL;
-            b.choices(choices(t));
-            break;
-          default:
-            p.skipChildren();
-        }
-      }
-      verbatim &= id && object && created && model && choices;
-      return b;
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw PROBLEMS.fail(e.getMessage(), null, Problems.INVALID_VALUE);
-    }
+  @Override
+  ChunkChoice readChoice() throws IOException {
+    delta = null;
+    readChoiceFields("delta");
+    return ChunkChoice.builder().index(index).delta(delta == null ? Delta.empty() : delta).finishReason(finishReason)
+        .logprobs(logprobs).build();
   }
 
-  private List<ChunkChoice> choices(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      return List.of();
-    }
-    if (t != JsonToken.START_ARRAY) {
-      throw PROBLEMS.invalidType("choices", "an array", t);
-    }
-    List<ChunkChoice> list = new ArrayList<>(1);
-    for (choice = 0; (t = p.nextToken()) != JsonToken.END_ARRAY; choice++) {
-      if (t != JsonToken.START_OBJECT) {
-        throw PROBLEMS.invalidType("choices[" + choice + "]", "an object", t);
-      }
-      list.add(choice());
-    }
-    return list;
-  }
-
-  private ChunkChoice choice() throws IOException {
-    ChunkChoice.Builder b = ChunkChoice.builder().index(choice);
-    Delta delta = null;
-    boolean index = false;
-    boolean finishReason = false;
-    JsonToken t;
-    while ((t = fieldValue()) != null) {
-      String key = p.currentName();
-      switch (key) {
-        case "index": {
-          Integer v = integer(t, CHOICE, key);
-          index = v != null;
-          b.index(v == null ? choice : v);
-          break;
-        }
-        case "delta":
-          delta = delta(t);
-          break;
-        case "finish_reason": {
-          finishReason = true;
-          String v = string(t, CHOICE, key);
-          b.finishReason(v == null ? null : FinishReason.of(v));
-          break;
-        }
-        case "logprobs":
-          b.logprobs(rawObject(t, CHOICE, key));
-          break;
-        default:
-          p.skipChildren();
-      }
-    }
-    verbatim &= index && delta != null && finishReason;
-    return b.delta(delta == null ? Delta.empty() : delta).build();
+  @Override
+  boolean readBody(JsonToken t) throws IOException {
+    delta = delta(t);
+    return delta != null;
   }
 
   private Delta delta(JsonToken t) throws IOException {
@@ -273,26 +177,15 @@ public final class ChatChunkReader extends UpstreamTokens {
 
   @Override
   String path(int where, String key) {
-    String base;
     switch (where) {
-      case USAGE:
-        base = "usage";
-        break;
-      case CHOICE:
-        base = "choices[" + choice + "]";
-        break;
       case DELTA:
-        base = "choices[" + choice + "].delta";
-        break;
+        return "choices[" + choice + "].delta." + key;
       case TOOL_CALL:
-        base = "choices[" + choice + "].delta.tool_calls[" + call + "]";
-        break;
+        return "choices[" + choice + "].delta.tool_calls[" + call + "]." + key;
       case FUNCTION:
-        base = "choices[" + choice + "].delta.tool_calls[" + call + "].function";
-        break;
+        return "choices[" + choice + "].delta.tool_calls[" + call + "].function." + key;
       default:
-        return key;
+        return super.path(where, key);
     }
-    return base + "." + key;
   }
 }
