@@ -21,7 +21,6 @@ import dev.switchboard.core.model.Delta;
 import dev.switchboard.core.model.Embedding;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
-import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.ModelInfo;
 import dev.switchboard.core.model.ResponseFormat;
@@ -913,11 +912,6 @@ public final class OpenAiJson {
       return PlainJson.toText(arguments);
     }
     return function.string("arguments");
-  }
-
-  private static FinishReason finishReason(JsonFields choice) {
-    String reason = choice.string("finish_reason");
-    return reason == null ? null : FinishReason.of(reason);
   }
 
   private static List<String> readStop(JsonFields f) {
