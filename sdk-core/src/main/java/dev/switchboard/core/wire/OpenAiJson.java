@@ -9,6 +9,7 @@ import dev.switchboard.core.internal.json.ChatChunkReader;
 import dev.switchboard.core.internal.json.ChatResponseReader;
 import dev.switchboard.core.internal.json.SourceText;
 import dev.switchboard.core.internal.json.JsonFields;
+import dev.switchboard.core.internal.json.OpenAiUsage;
 import dev.switchboard.core.internal.json.PlainJson;
 import dev.switchboard.core.internal.json.Problems;
 import dev.switchboard.core.model.ChatChunk;
@@ -500,7 +501,7 @@ public final class OpenAiJson {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) usage;
-            b.usage(map == null ? null : readUsage(new JsonFields(map, "usage", problems)));
+            b.usage(map == null ? null : OpenAiUsage.read(new JsonFields(map, "usage", problems)));
             break;
           }
           default:
@@ -1032,29 +1033,6 @@ public final class OpenAiJson {
         throw f.problems().invalidValue(format.path("type"),
             "'" + type + "'. Supported values are: 'text', 'json_object', and 'json_schema'.");
     }
-  }
-
-  private static Usage readUsage(JsonFields u) {
-    if (u == null) {
-      return null;
-    }
-    Usage.Builder b = Usage.builder()
-        .promptTokens(u.integer("prompt_tokens", 0))
-        .completionTokens(u.integer("completion_tokens", 0));
-    Integer total = u.integer("total_tokens");
-    if (total != null) {
-      b.totalTokens(total);
-    }
-    JsonFields prompt = u.object("prompt_tokens_details");
-    if (prompt != null) {
-      b.cachedTokens(prompt.integer("cached_tokens", 0));
-    }
-    JsonFields completion = u.object("completion_tokens_details");
-    if (completion != null) {
-      b.reasoningTokens(completion.integer("reasoning_tokens", 0));
-    }
-    b.cacheCreationTokens(u.integer("cache_creation_input_tokens", 0));
-    return b.build();
   }
 
   private static long orZero(Long value) {

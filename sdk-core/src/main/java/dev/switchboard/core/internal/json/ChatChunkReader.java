@@ -20,9 +20,9 @@ import java.util.List;
  */
 public final class ChatChunkReader extends UpstreamTokens<ChunkChoice> {
 
-  private static final int DELTA = 3;
-  private static final int TOOL_CALL = 4;
-  private static final int FUNCTION = 5;
+  private static final int DELTA = 2;
+  private static final int TOOL_CALL = 3;
+  private static final int FUNCTION = 4;
 
   private int call;
   private Delta delta; // of the choice being read

@@ -15,8 +15,8 @@ import java.util.Map;
  * {@code system_fingerprint}, {@code service_tier}, {@code choices}) here, each choice by the
  * subclass. Typed reads follow {@link JsonFields} in {@link Problems#RESPONSE} mode: {@code null}
  * reads as absent, a whole decimal reads as an integer, a value of the wrong type names its path,
- * which is built only when there is an error, from a "where" code ({@link #TOP}, {@link #USAGE} and
- * {@link #CHOICE} here, deeper ones in the subclass). Also tracks whether the text can be forwarded
+ * which is built only when there is an error, from a "where" code ({@link #TOP} and {@link #CHOICE}
+ * here, deeper ones in the subclass). Also tracks whether the text can be forwarded
  * as it came ({@link #verbatim}). One instance per body; not thread-safe.
  *
  * @param <C> the choice type
@@ -26,10 +26,8 @@ abstract class UpstreamTokens<C> {
   static final Problems PROBLEMS = Problems.RESPONSE;
   /** A field of the root object. */
   static final int TOP = 0;
-  /** A field of {@code usage}. */
-  static final int USAGE = 1;
   /** A field of the choice being read. */
-  static final int CHOICE = 2;
+  static final int CHOICE = 1;
 
   final JsonParser p;
   /** Cleared when reading converted something, or a field a client needs is not in the written form. */
@@ -113,8 +111,6 @@ abstract class UpstreamTokens<C> {
    */
   String path(int where, String key) {
     switch (where) {
-      case USAGE:
-        return "usage." + key;
       case CHOICE:
         return "choices[" + choice + "]." + key;
       default:
@@ -255,60 +251,13 @@ abstract class UpstreamTokens<C> {
     return (Map<String, Object>) PlainJson.readValue(p, t);
   }
 
-  /**
-   * OpenAI's {@code usage} object, or null; verbatim only with {@code total_tokens}. Token details
-   * are read through {@link JsonFields}: tiny, rare objects.
-   */
-  final Usage usage(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  /** OpenAI's {@code usage} object, or null; verbatim only in the form written (see {@link OpenAiUsage}). */
+  private Usage usage(JsonToken t) throws IOException {
+    Map<String, Object> u = rawObject(t, TOP, "usage");
+    if (u == null) {
       return null;
     }
-    if (t != JsonToken.START_OBJECT) {
-      throw PROBLEMS.invalidType("usage", "an object", t);
-    }
-    Usage.Builder b = Usage.builder();
-    Integer total = null;
-    while ((t = fieldValue()) != null) {
-      String key = p.currentName();
-      switch (key) {
-        case "prompt_tokens":
-          b.promptTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "completion_tokens":
-          b.completionTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "total_tokens":
-          total = integer(t, USAGE, key);
-          break;
-        case "cache_creation_input_tokens":
-          b.cacheCreationTokens(orZero(integer(t, USAGE, key)));
-          break;
-        case "prompt_tokens_details": {
-          Map<String, Object> details = rawObject(t, USAGE, key);
-          if (details != null) {
-            b.cachedTokens(new JsonFields(details, path(USAGE, key), PROBLEMS).integer("cached_tokens", 0));
-          }
-          break;
-        }
-        case "completion_tokens_details": {
-          Map<String, Object> details = rawObject(t, USAGE, key);
-          if (details != null) {
-            b.reasoningTokens(new JsonFields(details, path(USAGE, key), PROBLEMS).integer("reasoning_tokens", 0));
-          }
-          break;
-        }
-        default:
-          p.skipChildren();
-      }
-    }
-    verbatim &= total != null;
-    if (total != null) {
-      b.totalTokens(total);
-    }
-    return b.build();
-  }
-
-  private static int orZero(Integer v) {
-    return v == null ? 0 : v;
+    verbatim &= OpenAiUsage.isWrittenForm(u);
+    return OpenAiUsage.read(new JsonFields(u, "usage", PROBLEMS));
   }
 }

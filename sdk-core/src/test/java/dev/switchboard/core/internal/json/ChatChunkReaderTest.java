@@ -219,7 +219,7 @@ class ChatChunkReaderTest {
             .id(f.string("id"))
             .created(orZero(f.longValue("created")))
             .model(f.string("model"))
-            .usage(readUsage(f.object("usage")))
+            .usage(OpenAiUsage.read(f.object("usage")))
             .systemFingerprint(f.string("system_fingerprint"))
             .serviceTier(f.string("service_tier"));
         List<Object> choices = f.array("choices");
@@ -282,29 +282,6 @@ class ChatChunkReaderTest {
             b.extra(key, e.getValue());
         }
       }
-      return b.build();
-    }
-
-    static Usage readUsage(JsonFields u) {
-      if (u == null) {
-        return null;
-      }
-      Usage.Builder b = Usage.builder()
-          .promptTokens(u.integer("prompt_tokens", 0))
-          .completionTokens(u.integer("completion_tokens", 0));
-      Integer total = u.integer("total_tokens");
-      if (total != null) {
-        b.totalTokens(total);
-      }
-      JsonFields prompt = u.object("prompt_tokens_details");
-      if (prompt != null) {
-        b.cachedTokens(prompt.integer("cached_tokens", 0));
-      }
-      JsonFields completion = u.object("completion_tokens_details");
-      if (completion != null) {
-        b.reasoningTokens(completion.integer("reasoning_tokens", 0));
-      }
-      b.cacheCreationTokens(u.integer("cache_creation_input_tokens", 0));
       return b.build();
     }
 

@@ -206,7 +206,7 @@ class ChatResponseReaderTest {
             .id(f.string("id"))
             .created(orZero(f.longValue("created")))
             .model(f.string("model"))
-            .usage(ChatChunkReaderTest.TreeReader.readUsage(f.object("usage")))
+            .usage(OpenAiUsage.read(f.object("usage")))
             .systemFingerprint(f.string("system_fingerprint"))
             .serviceTier(f.string("service_tier"));
         List<Object> choices = f.array("choices");
