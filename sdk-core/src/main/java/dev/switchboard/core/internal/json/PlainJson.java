@@ -46,13 +46,7 @@ public final class PlainJson {
     if (json == null || json.length == 0) {
       throw problems.invalidJson("the body is empty", null);
     }
-    try (JsonParser p = FACTORY.createParser(json)) {
-      return parseDocument(p, problems);
-    } catch (StreamReadException e) {
-      throw problems.invalidJson(describe(e), e);
-    } catch (IOException e) {
-      throw problems.invalidJson(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
+    return document(() -> FACTORY.createParser(json), problems, PlainJson::readValue);
   }
 
   /** Parses a whole document held as a string. */
@@ -60,13 +54,7 @@ public final class PlainJson {
     if (json == null || json.isEmpty()) {
       throw problems.invalidJson("the body is empty", null);
     }
-    try (JsonParser p = FACTORY.createParser(json)) {
-      return parseDocument(p, problems);
-    } catch (StreamReadException e) {
-      throw problems.invalidJson(describe(e), e);
-    } catch (IOException e) {
-      throw problems.invalidJson(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
+    return document(() -> FACTORY.createParser(json), problems, PlainJson::readValue);
   }
 
   /** Parses a whole document that must be a JSON object; {@code what} names it in the error. */
@@ -105,16 +93,34 @@ public final class PlainJson {
     if (json == null || json.length == 0) {
       throw problems.invalidJson("the body is empty", null);
     }
-    try (JsonParser p = FACTORY.createParser(json)) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        throw problems.invalidJson("the body is empty", null);
-      }
+    return document(() -> FACTORY.createParser(json), problems, (p, first) -> {
       if (first != JsonToken.START_OBJECT) { // read it whole, so that a syntax error in it is what is reported
         Object value = readValue(p, first);
         throw problems.invalidJson(what + " must be a JSON object but was " + Problems.describe(value), null);
       }
-      T value = reader.read(p);
+      return reader.read(p);
+    });
+  }
+
+  private interface ParserSource {
+    JsonParser open() throws IOException;
+  }
+
+  private interface RootReader<T> {
+    T read(JsonParser p, JsonToken first) throws IOException;
+  }
+
+  /**
+   * Reads one whole document: its root value with {@code root}, then nothing but whitespace. Syntax
+   * errors, no value at all and content after it are reported through {@code problems}.
+   */
+  private static <T> T document(ParserSource source, Problems problems, RootReader<T> root) {
+    try (JsonParser p = source.open()) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw problems.invalidJson("the body is empty", null);
+      }
+      T value = root.read(p, first);
       if (p.nextToken() != null) {
         throw problems.invalidJson("unexpected content after the JSON value" + at(p.currentLocation()), null);
       }
@@ -124,18 +130,6 @@ public final class PlainJson {
     } catch (IOException e) {
       throw problems.invalidJson(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
-  }
-
-  private static Object parseDocument(JsonParser p, Problems problems) throws IOException {
-    JsonToken first = p.nextToken();
-    if (first == null) {
-      throw problems.invalidJson("the body is empty", null);
-    }
-    Object value = readValue(p, first);
-    if (p.nextToken() != null) {
-      throw problems.invalidJson("unexpected content after the JSON value" + at(p.currentLocation()), null);
-    }
-    return value;
   }
 
   /** Reads the value starting at the current token {@code t}, leaving the parser on its last token. */
