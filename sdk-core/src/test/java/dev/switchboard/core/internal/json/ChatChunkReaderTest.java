@@ -2,6 +2,7 @@ package dev.switchboard.core.internal.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamException;
@@ -121,7 +122,7 @@ class ChatChunkReaderTest {
   @MethodSource("malformed")
   void malformedText_failsAsTheTreeFails(String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    SwitchboardException expected = catchFailure(() -> TreeReader.read(bytes));
+    SwitchboardException expected = catchThrowableOfType(SwitchboardException.class, () -> TreeReader.read(bytes));
     assertThat(expected).as("the reference reader accepts %s", json).isNotNull();
 
     assertThatThrownBy(() -> ChatChunkReader.read(bytes))
@@ -197,15 +198,6 @@ class ChatChunkReaderTest {
         .addChoice(ChunkChoice.builder().delta(Delta.builder().role(Role.ASSISTANT).build()).build()).build();
 
     assertThat(SourceText.of(chunk)).isNull();
-  }
-
-  private static SwitchboardException catchFailure(Runnable r) {
-    try {
-      r.run();
-      return null;
-    } catch (SwitchboardException e) {
-      return e;
-    }
   }
 
   /** The tree reading of a chunk as it was before the token reader: the reference. */

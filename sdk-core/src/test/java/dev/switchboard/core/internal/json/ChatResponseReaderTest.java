@@ -2,6 +2,7 @@ package dev.switchboard.core.internal.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamException;
@@ -96,12 +97,7 @@ class ChatResponseReaderTest {
   @MethodSource("malformed")
   void malformedBody_failsAsTheTreeFails(String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    SwitchboardException expected = null;
-    try {
-      TreeReader.read(bytes);
-    } catch (SwitchboardException e) {
-      expected = e;
-    }
+    SwitchboardException expected = catchThrowableOfType(SwitchboardException.class, () -> TreeReader.read(bytes));
     assertThat(expected).as("the reference reader accepts %s", json).isNotNull();
 
     assertThatThrownBy(() -> ChatResponseReader.read(bytes, MESSAGES))
