@@ -6,6 +6,7 @@ import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.server.internal.FlushBatching;
 import dev.switchboard.server.internal.VertxCall;
 import dev.switchboard.server.internal.VertxFailures;
 import dev.switchboard.server.internal.VertxStreamingResponse;
@@ -61,7 +62,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>keep-alive, with idle pooled connections closed after {@link #DEFAULT_KEEP_ALIVE 30 s},
  *       before the idle timeout of common load balancers and API front ends (60 s and more) would
  *       close them under a request;
- *   <li>{@code TCP_NODELAY}: small SSE frames and requests go out at once;
+ *   <li>{@code TCP_NODELAY}: small SSE frames and requests go out at once (a write made while the
+ *       event loop handles a batch of I/O events goes out when that batch is done, so that the
+ *       peer is woken once per batch);
  *   <li>a {@link #DEFAULT_CONNECT_TIMEOUT 10 s} connect timeout, and no read or idle timeout: the
  *       engine enforces first-token and total timeouts itself, and a slow stream must not be cut by
  *       the transport;
@@ -145,6 +148,7 @@ public final class VertxHttpTransport implements HttpTransport {
         .with(pool)
         .withConnectHandler(connection -> {
           openConnections.incrementAndGet();
+          FlushBatching.install(connection);
           connection.closeHandler(v -> openConnections.decrementAndGet());
         })
         .build();

@@ -118,6 +118,7 @@ public final class GatewayServer implements AutoCloseable {
     AtomicBoolean ready = new AtomicBoolean(); // set once listening, cleared when shutdown begins
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
     server.requestHandler(GatewayRouter.create(vertx, routes, ready::get));
+    server.connectionHandler(FlushBatching::install);
     try {
       await(server.listen(), START_TIMEOUT, "listen on " + host + ":" + port);
     } catch (RuntimeException e) {
