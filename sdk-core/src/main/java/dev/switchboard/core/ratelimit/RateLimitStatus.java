@@ -102,9 +102,12 @@ public final class RateLimitStatus {
       sb.append(minutes).append('m');
     }
     sb.append(seconds);
-    if (millis > 0) {
-      String fraction = String.format("%03d", millis);
-      sb.append('.').append(fraction.replaceAll("0+$", ""));
+    if (millis > 0) { // three digits without the trailing zeros: 500 -> .5, 250 -> .25, 7 -> .007
+      sb.append('.');
+      for (long scale = 100; millis > 0; scale /= 10) {
+        sb.append((char) ('0' + millis / scale));
+        millis %= scale;
+      }
     }
     return sb.append('s').toString();
   }

@@ -57,5 +57,8 @@ class RateLimitStatusTest {
     assertThat(RateLimitStatus.goDuration(Duration.ofMinutes(6))).isEqualTo("6m0s");
     assertThat(RateLimitStatus.goDuration(Duration.ofSeconds(3723).plusMillis(500))).isEqualTo("1h2m3.5s");
     assertThat(RateLimitStatus.goDuration(Duration.ofHours(2))).isEqualTo("2h0m0s");
+    assertThat(RateLimitStatus.goDuration(Duration.ofMillis(59_007))).isEqualTo("59.007s");
+    assertThat(RateLimitStatus.goDuration(Duration.ofMillis(1_070))).isEqualTo("1.07s");
+    assertThat(RateLimitStatus.goDuration(Duration.ofMillis(61_999))).isEqualTo("1m1.999s");
   }
 }
