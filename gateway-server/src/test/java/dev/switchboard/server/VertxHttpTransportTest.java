@@ -69,7 +69,7 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
 
   @Test
   void builder_defaults_areSizedForAGateway() {
-    assertThat(transport.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=1024, http2=false, "
+    assertThat(transport.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=16384, http2=false, "
         + "http2ConnectionsPerHost=16, keepAlive=PT30S, connectTimeout=PT10S, readTimeout=none, trust=jdk}");
   }
 
