@@ -48,6 +48,7 @@ import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.CallContext;
 import dev.switchboard.providers.http.OkHttpTransport;
+import dev.switchboard.providers.internal.sse.SseDecoder;
 import dev.switchboard.providers.testing.RawHttpServer;
 import dev.switchboard.providers.testing.TestSubscriber;
 import java.nio.ByteBuffer;
@@ -480,6 +481,22 @@ class OpenAiProviderTest {
 
     assertThat(subscriber.items()).isEmpty();
     assertThat(subscriber.error()).isInstanceOf(UpstreamException.class).hasMessageContaining("malformed");
+  }
+
+  @Test
+  void stream_lineWithoutEnd_failsWithUpstreamExceptionAfterTheChunksBeforeIt() {
+    // an upstream that never ends a line: the stream fails at the decoder's limit instead of
+    // buffering until the JVM runs out of memory
+    String endless = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + "z".repeat(SseDecoder.MAX_LINE_BYTES);
+    wm.stubFor(post("/v1/chat/completions").willReturn(eventStream(OpenAiFixtures.TEXT_STREAM.split("\n\n")[0]
+        + "\n\n" + endless)));
+
+    TestSubscriber<ChatChunk> subscriber = streamAll(hello());
+
+    assertThat(subscriber.items()).hasSize(1);
+    assertThat(subscriber.error()).isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("longer than 16777216 bytes");
   }
 
   @Test

@@ -26,6 +26,12 @@ import java.util.List;
  * line as a line and dispatches a pending event that has data. Pending events without data are still
  * dropped.
  *
+ * <p><b>Limits.</b> A line longer than {@value #MAX_LINE_BYTES} bytes, or an event whose data grows
+ * past {@value #MAX_EVENT_CHARS} characters, fails the decode with {@link SseTooLargeException}:
+ * an upstream that never ends a line must not grow one stream's buffer until the JVM runs out of
+ * memory and every other stream fails with it. The largest events real APIs send (a partial image in
+ * base64) are a few megabytes.
+ *
  * <p>Not thread-safe: one decoder per stream, fed serially.
  */
 public final class SseDecoder {
@@ -34,6 +40,10 @@ public final class SseDecoder {
   private static final byte LF = '\n';
   private static final int INITIAL_LINE_CAPACITY = 256;
   private static final int RETAINED_LINE_CAPACITY = 64 * 1024;
+  /** The longest line accepted, in bytes: 16 MiB. */
+  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  /** The most data one event may carry, in characters: 16 Mi. */
+  public static final int MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
   private byte[] line = new byte[INITIAL_LINE_CAPACITY];
   private int lineLength;
@@ -58,6 +68,7 @@ public final class SseDecoder {
    * completed by them, in order; empty when none.
    *
    * @throws IllegalStateException if {@link #finish()} was called
+   * @throws SseTooLargeException if a line or an event is longer than the limits above
    */
   public List<SseEvent> decode(ByteBuffer bytes) {
     if (finished) {
@@ -99,6 +110,10 @@ public final class SseDecoder {
   }
 
   private void appendToLine(byte[] bytes, int from, int length) {
+    if (length > MAX_LINE_BYTES - lineLength) {
+      throw new SseTooLargeException("a server-sent event line is longer than " + MAX_LINE_BYTES
+          + " bytes (no line break where one was due)");
+    }
     if (lineLength + length > line.length) {
       line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
     }
@@ -210,6 +225,9 @@ public final class SseDecoder {
     if (singleData != null) {
       data.append(singleData);
       singleData = null;
+    }
+    if (value.length() + 1 > MAX_EVENT_CHARS - data.length()) {
+      throw new SseTooLargeException("a server-sent event's data is longer than " + MAX_EVENT_CHARS + " characters");
     }
     data.append('\n').append(value);
   }

@@ -287,6 +287,48 @@ class SseDecoderTest {
     assertThatThrownBy(() -> new SseEvent("x", null, null, null)).isInstanceOf(NullPointerException.class).hasMessage("data");
   }
 
+  @Test
+  void lineAtTheLimit_isDecoded_oneByteMore_failsWithoutGrowingFurther() {
+    SseDecoder decoder = new SseDecoder();
+    byte[] prefix = utf8Bytes("data: ");
+    byte[] piece = new byte[1024 * 1024];
+    java.util.Arrays.fill(piece, (byte) 'x');
+    decoder.decode(ByteBuffer.wrap(prefix));
+    int fed = prefix.length;
+    while (fed + piece.length <= SseDecoder.MAX_LINE_BYTES) { // in network-sized pieces, no line break
+      decoder.decode(ByteBuffer.wrap(piece));
+      fed += piece.length;
+    }
+    byte[] rest = new byte[SseDecoder.MAX_LINE_BYTES - fed];
+    java.util.Arrays.fill(rest, (byte) 'x');
+    decoder.decode(ByteBuffer.wrap(rest));
+
+    List<SseEvent> atLimit = decoder.decode(ByteBuffer.wrap(utf8Bytes("\n\n")));
+    assertThat(atLimit).hasSize(1);
+    assertThat(atLimit.get(0).data()).hasSize(SseDecoder.MAX_LINE_BYTES - prefix.length);
+
+    SseDecoder endless = new SseDecoder();
+    byte[] whole = new byte[SseDecoder.MAX_LINE_BYTES];
+    java.util.Arrays.fill(whole, (byte) 'x');
+    endless.decode(ByteBuffer.wrap(whole));
+    assertThatThrownBy(() -> endless.decode(ByteBuffer.wrap(utf8Bytes("x\n"))))
+        .isInstanceOf(SseTooLargeException.class)
+        .hasMessage("a server-sent event line is longer than 16777216 bytes (no line break where one was due)");
+  }
+
+  @Test
+  void eventWhoseDataLinesAddUpPastTheLimit_fails() {
+    SseDecoder decoder = new SseDecoder();
+    String line = "data: " + "y".repeat(1024 * 1024 - 1) + "\n"; // 1 Mi characters of data with the joining \n
+    for (int i = 0; i < 15; i++) {
+      assertThat(decoder.decode(ByteBuffer.wrap(utf8Bytes(line)))).isEmpty();
+    }
+
+    assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(utf8Bytes(line + line))))
+        .isInstanceOf(SseTooLargeException.class)
+        .hasMessage("a server-sent event's data is longer than 16777216 characters");
+  }
+
   private static List<SseEvent> decodeAll(String text) {
     SseDecoder decoder = new SseDecoder();
     List<SseEvent> events = new ArrayList<>(decoder.decode(utf8(text)));
