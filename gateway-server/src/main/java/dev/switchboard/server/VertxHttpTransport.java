@@ -64,9 +64,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>keep-alive, with idle pooled connections closed after {@link #DEFAULT_KEEP_ALIVE 30 s},
  *       before the idle timeout of common load balancers and API front ends (60 s and more) would
  *       close them under a request;
- *   <li>{@code TCP_NODELAY}: small SSE frames and requests go out at once (a write made while the
- *       event loop handles a batch of I/O events goes out when that batch is done, so that the
- *       peer is woken once per batch);
+ *   <li>{@code TCP_NODELAY}: small SSE frames and requests go out at once;
+ *   <li>flushes batched per pass of the event loop ({@code FlushBatching}): a request written while
+ *       the event loop handles its ready sockets goes out when that pass is done, so that the
+ *       upstream is woken once per pass;
  *   <li>a {@link #DEFAULT_CONNECT_TIMEOUT 10 s} connect timeout, and no read or idle timeout: the
  *       engine enforces first-token and total timeouts itself, and a slow stream must not be cut by
  *       the transport;
