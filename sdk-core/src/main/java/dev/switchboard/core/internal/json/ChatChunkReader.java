@@ -40,9 +40,18 @@ public final class ChatChunkReader extends UpstreamTokens<ChunkChoice> {
    * decimal read as an integer, tool arguments sent as an object). Fields the model does not
    * represent may be there too.
    *
+   * <p>The usual chunk is read by {@link ChunkScanner} with the same result; what it declines, by
+   * this class.
+   *
    * @throws dev.switchboard.core.error.UpstreamException if it is not JSON or not shaped like a chunk
    */
   public static ChatChunk read(byte[] json) {
+    ChatChunk scanned = ChunkScanner.read(json);
+    return scanned != null ? scanned : readTokens(json);
+  }
+
+  /** {@link #read} without the scanner: the reference it is checked against. */
+  static ChatChunk readTokens(byte[] json) {
     return PlainJson.readObject(json, PROBLEMS, "the chunk", p -> {
       ChatChunkReader r = new ChatChunkReader(p);
       r.readEnvelope(ChatChunk.OBJECT);
