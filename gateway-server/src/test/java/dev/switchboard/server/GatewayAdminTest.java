@@ -99,6 +99,11 @@ class GatewayAdminTest {
         + "tokens-per-day, tokens-per-month");
     assertBad("{\"limits\":{\"requests-per-minute\":0}}", "limits.requests-per-minute",
         "limits.requests-per-minute must be a whole number >= 1");
+    assertBad("{\"limits\":{\"requests-per-minute\":60000000001}}", "limits.requests-per-minute",
+        "limits.requests-per-minute: requests must refill at most one per nanosecond, so at most 60000000000 per "
+            + "PT1M, but was 60000000001");
+    assertBad("{\"limits\":{\"concurrent-requests\":2147483648}}", "limits.concurrent-requests",
+        "limits.concurrent-requests: concurrent-requests must be from 1 to 2147483647 but was 2147483648");
     assertBad("{\"budget\":{\"limit-usd\":0}}", "budget.limit-usd",
         "budget.limit-usd must be a number of US dollars above 0");
     assertBad("{\"budget\":{\"limit-usd\":1,\"period\":\"week\"}}", "budget.period",

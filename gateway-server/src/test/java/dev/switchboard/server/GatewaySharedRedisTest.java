@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateways on one real Redis, with no keys file: they share virtual keys (created on one, revoked
- * on the other), the caller limit (its capacity in total across both) and the spend.
+ * on the other), the caller limit (its capacity in total across both), a key's own limit and the
+ * spend.
  */
 class GatewaySharedRedisTest {
 
@@ -97,6 +98,30 @@ class GatewaySharedRedisTest {
 
     assertThat(a.chat("demo", "one more", key).statusCode()).isEqualTo(429);
     assertThat(b.chat("demo", "one more", key).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void keysOwnLimit_createdOnA_replacesTheTiersOnBoth_andIsSharedAcrossThem() throws Exception {
+    // requests-per-minute: 6 admits 2 at once (the burst rule), where the tier's 12 admit 4
+    String limited = a.createKey("{\"limits\":{\"requests-per-minute\":6}}").get("key").asText();
+    String plain = b.createKey("{}").get("key").asText();
+
+    HttpResponse<String> first = a.chat("demo", "one", limited);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("6");
+    assertThat(b.chat("demo", "two", limited).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = a.chat("demo", "three", limited);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(json(refused).at("/error/message").asText()).startsWith("rate limit 'key:requests-per-minute' "
+        + "exceeded (6 requests per 1m, at most 2 per 10s)");
+    assertThat(refused.headers().firstValue("x-ratelimit-limit-requests")).hasValue("6");
+    assertThat(b.chat("demo", "four", limited).statusCode()).isEqualTo(429);
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = (i % 2 == 0 ? b : a).chat("demo", "plain " + i, plain);
+      assertThat(r.statusCode()).as("plain call %d", i).isEqualTo(200);
+      assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue(Integer.toString(LIMIT));
+    }
   }
 
   @Test

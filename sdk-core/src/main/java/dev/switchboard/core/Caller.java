@@ -1,14 +1,16 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.ratelimit.Limit;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Who is calling: the identity that rate limits, quotas, budgets and usage records are kept for.
  *
  * <p>Every field is optional. The gateway fills it from the authenticated virtual key (key id, user,
- * team, tier) and the connection (client IP); an embedding application sets what it knows. Values
- * are identifiers, never secrets: {@link #keyId()} is a key's id or display prefix, not the key.
- * Immutable and thread-safe.
+ * team, tier, the key's own limits) and the connection (client IP); an embedding application sets
+ * what it knows. Values are identifiers, never secrets: {@link #keyId()} is a key's id or display
+ * prefix, not the key. Immutable and thread-safe.
  */
 public final class Caller {
 
@@ -19,6 +21,7 @@ public final class Caller {
   private final String team;
   private final String tier;
   private final String clientIp;
+  private final List<Limit> limits;
 
   private Caller(Builder b) {
     this.keyId = b.keyId;
@@ -26,6 +29,7 @@ public final class Caller {
     this.team = b.team;
     this.tier = b.tier;
     this.clientIp = b.clientIp;
+    this.limits = b.limits;
   }
 
   /** A caller nothing is known about. */
@@ -38,7 +42,7 @@ public final class Caller {
   }
 
   public Builder toBuilder() {
-    return new Builder().keyId(keyId).user(user).team(team).tier(tier).clientIp(clientIp);
+    return new Builder().keyId(keyId).user(user).team(team).tier(tier).clientIp(clientIp).limits(limits);
   }
 
   /** The id of the API key used (never the key itself), or null. */
@@ -66,9 +70,21 @@ public final class Caller {
     return clientIp;
   }
 
+  /**
+   * Limits of this caller's own, such as the ones a virtual key sets for itself; never null, empty
+   * when there are none (the default). They are counted against the caller's <em>principal</em> (see
+   * {@link dev.switchboard.core.ratelimit.Limits}) and each one replaces the principal's limit of the
+   * same {@link Limit#name() name} (its tier's, its override's or its dimension's), or is added when
+   * the principal has none of that name. They apply even when the client has no
+   * {@link dev.switchboard.core.ratelimit.Limits} configured.
+   */
+  public List<Limit> limits() {
+    return limits;
+  }
+
   /** Whether no field is set. */
   public boolean isAnonymous() {
-    return keyId == null && user == null && team == null && tier == null && clientIp == null;
+    return keyId == null && user == null && team == null && tier == null && clientIp == null && limits.isEmpty();
   }
 
   @Override
@@ -78,18 +94,18 @@ public final class Caller {
     }
     Caller that = (Caller) o;
     return Objects.equals(keyId, that.keyId) && Objects.equals(user, that.user) && Objects.equals(team, that.team)
-        && Objects.equals(tier, that.tier) && Objects.equals(clientIp, that.clientIp);
+        && Objects.equals(tier, that.tier) && Objects.equals(clientIp, that.clientIp) && limits.equals(that.limits);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(keyId, user, team, tier, clientIp);
+    return Objects.hash(keyId, user, team, tier, clientIp, limits);
   }
 
   @Override
   public String toString() {
     return "Caller{keyId=" + keyId + ", user=" + user + ", team=" + team + ", tier=" + tier + ", clientIp=" + clientIp
-        + "}";
+        + (limits.isEmpty() ? "" : ", limits=" + limits) + "}";
   }
 
   /** Builds a {@link Caller}. Blank values count as unset. Not thread-safe. */
@@ -99,6 +115,7 @@ public final class Caller {
     private String team;
     private String tier;
     private String clientIp;
+    private List<Limit> limits = List.of();
 
     private Builder() {}
 
@@ -124,6 +141,28 @@ public final class Caller {
 
     public Builder clientIp(String clientIp) {
       this.clientIp = blankToNull(clientIp);
+      return this;
+    }
+
+    /**
+     * The caller's own limits (see {@link Caller#limits()}), replacing any set before; an empty list
+     * (the default) sets none.
+     *
+     * @throws NullPointerException if the list or an element is null
+     * @throws IllegalArgumentException if two limits share a name
+     */
+    public Builder limits(List<Limit> limits) {
+      // List.copyOf keeps an already immutable list as it is: the gateway hands the same list to every
+      // call of one key, so this copies nothing per call. (It also rejects null elements.)
+      List<Limit> copy = List.copyOf(Objects.requireNonNull(limits, "limits"));
+      for (int i = 0; i < copy.size(); i++) {
+        for (int j = i + 1; j < copy.size(); j++) {
+          if (copy.get(i).name().equals(copy.get(j).name())) {
+            throw new IllegalArgumentException("caller limits name '" + copy.get(i).name() + "' twice");
+          }
+        }
+      }
+      this.limits = copy;
       return this;
     }
 

@@ -369,7 +369,8 @@ public final class Switchboard implements AutoCloseable {
      * The caller limits: tiers, per-dimension limits and overrides, checked first for every chat and
      * stream call (before the embedder's interceptors and the cache); a refusal fails the call with a
      * {@link dev.switchboard.core.error.RateLimitedException} before any upstream call. Default
-     * {@link Limits#none()}. Deployments' own limits ({@code Deployment.Builder.limit}) apply either way.
+     * {@link Limits#none()}. Deployments' own limits ({@code Deployment.Builder.limit}) and a caller's own
+     * ({@link Caller#limits()}) apply either way.
      */
     public Builder limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
@@ -503,8 +504,8 @@ public final class Switchboard implements AutoCloseable {
       CompositeListener listener = new CompositeListener(all);
       boolean deploymentLimits = groups.values().stream().flatMap(g -> g.deployments().stream())
           .anyMatch(d -> !d.limits().isEmpty());
-      RateLimiting rateLimiting = limits.isEmpty() && !deploymentLimits ? null
-          : new RateLimiting(limits, rateLimiter != null ? rateLimiter : RateLimiter.local(clock), listener);
+      RateLimiting rateLimiting = new RateLimiting(limits,
+          rateLimiter != null ? rateLimiter : RateLimiter.local(clock), listener, deploymentLimits);
       Map<String, String> providerTypes = new LinkedHashMap<>();
       providerConfigs.forEach(c -> providerTypes.put(c.name(), c.type()));
       CostRuntime cost;

@@ -170,6 +170,57 @@ class SwitchboardRateLimitTest {
     assertThat(admitted(200, request(), as(key("key_internal")))).isEqualTo(200);
   }
 
+  // ---- the caller's own limits (a virtual key's)
+
+  @Test
+  void callerLimits_stricterThanTheTier_refuseForThatKeyOnly_withTheOwnLimitInTheStatus() {
+    build(Limits.builder().tier("gold", Limit.requestsPerMinute(100), Limit.tokensPerMinute(100_000)).build());
+    Caller strict = key("key_strict").toBuilder().tier("gold").limits(List.of(Limit.requestsPerMinute(2))).build();
+    List<RateLimitStatus> seen = new CopyOnWriteArrayList<>();
+    RequestOptions options = RequestOptions.builder().caller(strict).onRateLimitStatus(seen::add).build();
+
+    assertThat(admitted(2, request(), options)).isEqualTo(2);
+    assertThatThrownBy(() -> switchboard.chatBlocking(request(), options))
+        .isInstanceOfSatisfying(RateLimitedException.class, e -> {
+          assertThat(e.limit()).isEqualTo("key:requests-per-minute");
+          assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+          assertThat(e.getMessage()).startsWith("rate limit 'key:requests-per-minute' exceeded (2 requests per 1m)")
+              .doesNotContain("key_strict");
+        });
+    assertThat(seen).hasSize(3);
+    assertThat(seen.get(2).openAiHeaders()).containsEntry("x-ratelimit-limit-requests", "2")
+        .containsEntry("x-ratelimit-remaining-requests", "0")
+        .containsEntry("x-ratelimit-limit-tokens", "100000"); // the tier's token limit still applies
+    assertThat(admitted(50, request(), as(key("key_plain").toBuilder().tier("gold").build()))).isEqualTo(50);
+    assertThat(a.calls()).isEqualTo(52);
+  }
+
+  @Test
+  void callerLimits_looserThanTheTier_admitMoreThanTheTier() {
+    build(Limits.builder().tier("gold", Limit.requestsPerMinute(3)).build());
+    Caller loose = key("key_loose").toBuilder().tier("gold").limits(List.of(Limit.requestsPerMinute(10))).build();
+
+    assertThat(admitted(20, request(), as(loose))).isEqualTo(10);
+    assertThat(admitted(20, request(), as(key("key_plain").toBuilder().tier("gold").build()))).isEqualTo(3);
+  }
+
+  @Test
+  void callerLimits_withoutConfiguredLimits_applyToCallsAndStreams() throws Exception {
+    build(Limits.none());
+    Caller limited = key("key_a").toBuilder().limits(List.of(Limit.requestsPerMinute(1))).build();
+    TestPublisher<ChatChunk> upstream = new TestPublisher<>();
+    a.thenStream(upstream);
+
+    switchboard.chatBlocking(request(), as(limited));
+    assertThatThrownBy(() -> switchboard.chatBlocking(request(), as(limited))).isInstanceOfSatisfying(
+        RateLimitedException.class, e -> assertThat(e.limit()).isEqualTo("key:requests-per-minute"));
+    Probe refused = stream(as(limited));
+    assertThat(refused.error()).isInstanceOfSatisfying(RateLimitedException.class,
+        e -> assertThat(e.limit()).isEqualTo("key:requests-per-minute"));
+    assertThat(admitted(5, request(), as(key("key_b")))).isEqualTo(5);
+    assertThat(a.calls()).isEqualTo(6);
+  }
+
   // ---- dimensions
 
   @Test

@@ -216,6 +216,11 @@ final class AdminHandler {
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
           throw invalid(param + " must be a whole number >= 1", param, requestId);
         }
+        try { // the key's limits become these at every call: one that cannot be built is refused now
+          RateLimitsHook.limit(e.getKey(), v.longValue());
+        } catch (IllegalArgumentException tooLarge) {
+          throw invalid(param + ": " + tooLarge.getMessage(), param, requestId);
+        }
         b.limit(e.getKey(), v.longValue());
       }
     }

@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * virtual key, or (when authentication is off) an open principal. Keys are compared in constant time
  * over their SHA-256 hashes; a key is never logged or echoed, only its display prefix.
  *
+ * <p>A virtual key's own limits reach the SDK as {@code Caller.limits()}, converted once per distinct
+ * set ({@link KeyLimits}).
+ *
  * <p>A virtual key with a budget gets it registered in the client's {@link BudgetRegistry} when it is
  * used and its registered budget differs (first use on this instance, or a change made on another
  * instance sharing the store), so that budgets hold on every instance without a restart.
@@ -35,6 +38,7 @@ final class Authenticator {
   private final KeyStore keys;
   private final BudgetRegistry budgets;
   private final Clock clock;
+  private final KeyLimits keyLimits = new KeyLimits();
 
   /**
    * @param required whether callers need a key at all
@@ -94,7 +98,7 @@ final class Authenticator {
             requestId);
       }
       syncBudget(key);
-      return Principal.virtual(key, clientIp);
+      return Principal.virtual(key, keyLimits.of(key), clientIp);
     });
   }
 

@@ -2,6 +2,8 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.core.Caller;
 import dev.switchboard.core.auth.VirtualKey;
+import dev.switchboard.core.ratelimit.Limit;
+import java.util.List;
 
 /** Who an authenticated (or open) request comes from. Immutable. */
 final class Principal {
@@ -38,9 +40,10 @@ final class Principal {
         .build());
   }
 
-  static Principal virtual(VirtualKey key, String clientIp) {
+  /** @param limits the key's own limits as {@link KeyLimits#of} gives them */
+  static Principal virtual(VirtualKey key, List<Limit> limits, String clientIp) {
     return new Principal(Kind.VIRTUAL, key, key.displayPrefix(), Caller.builder().keyId(key.id()).user(key.user())
-        .team(key.team()).tier(key.tier()).clientIp(clientIp).build());
+        .team(key.team()).tier(key.tier()).limits(limits).clientIp(clientIp).build());
   }
 
   Kind kind() {

@@ -114,7 +114,10 @@ public final class VirtualKey {
 
   /**
    * Limits that replace the tier's for this key, by limit name ({@code requests-per-minute},
-   * {@code tokens-per-minute}, …); never null, empty when there are none.
+   * {@code tokens-per-minute}, …, the names of the gateway's configuration); never null, empty when
+   * there are none. Whoever authenticates the key applies them as the caller's own limits
+   * ({@link dev.switchboard.core.Caller#limits()}): each replaces the tier's limit of that name, and
+   * the tier's other limits stay.
    */
   public Map<String, Long> limits() {
     return limits;

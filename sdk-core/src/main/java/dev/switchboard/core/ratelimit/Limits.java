@@ -28,6 +28,11 @@ import java.util.Set;
  *       limits given for every value of it ({@link Builder#each}) are counted against that value.
  *   <li>An {@link Builder#override override} for a value replaces, for that value, the limits of
  *       step 3 and, when the value is the principal, the tier's too.
+ *   <li>The caller's own limits ({@code Caller.limits()}, e.g. a virtual key's) are counted against the
+ *       principal, each in place of the principal's limit of the same {@link Limit#name() name} from
+ *       steps 2 to 4, or in addition when there is none of that name. The principal's other limits
+ *       stay. A replacing limit is counted on its own: it does not inherit what the replaced one had
+ *       counted (nor does a limit whose amount was reconfigured).
  * </ol>
  * A call is admitted only if every applicable limit admits it, and then counts against all of them.
  *

@@ -14,8 +14,8 @@ import java.util.Objects;
  * calls it exactly once per call that passed the caller's limits check, admitted or refused, before
  * any upstream call, so before the JSON response, before a stream's first chunk and before the error
  * of a refused or failed call. One channel serves all three; the gateway keeps the status with the
- * HTTP exchange and writes the headers whenever it writes the response head. Calls with no caller
- * limit configured never invoke it.
+ * HTTP exchange and writes the headers whenever it writes the response head. Calls to which no
+ * caller limit applies (none configured, none of the caller's own) never invoke it.
  *
  * <p>{@link #requests()} and {@link #tokens()} are the most constraining windowed limit of each kind
  * (the one with the least remaining): that is the one a client should pace itself by. Quotas and

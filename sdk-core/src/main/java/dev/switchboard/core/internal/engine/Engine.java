@@ -62,7 +62,7 @@ public final class Engine implements AutoCloseable {
   final RetryPolicy retryPolicy;
   final Timeouts timeouts;
   final Duration rateLimitCooldown;
-  final RateLimiting rateLimiting; // null when neither callers nor deployments have limits
+  final RateLimiting rateLimiting;
   private final Clock clock;
   private final Map<String, GroupRuntime> groups;
   private final Map<String, DeploymentRuntime> deployments; // by id, in configuration order
@@ -81,7 +81,7 @@ public final class Engine implements AutoCloseable {
    * @param cost usage recording, budgets and spend queries
    * @param cacheSettings the client's cache settings, or null (groups may still set theirs)
    * @param cacheStore the shared cache level, or null
-   * @param rateLimiting caller and deployment limits, or null when none are configured
+   * @param rateLimiting caller and deployment limits
    */
   public Engine(List<ModelGroup> modelGroups, Map<String, Provider> providers, Collection<Provider> ownedProviders,
       List<Interceptor> interceptors, CompositeListener listener, RetryPolicy retryPolicy,
@@ -102,9 +102,7 @@ public final class Engine implements AutoCloseable {
     // interceptors, then the cache right before the router, so that a hit skips only upstream work.
     List<Interceptor> chain = new ArrayList<>();
     chain.add(cost.usageInterceptor());
-    if (rateLimiting != null && rateLimiting.interceptor() != null) { // null: only deployments have limits
-      chain.add(rateLimiting.interceptor());
-    }
+    chain.add(rateLimiting.interceptor());
     if (cost.budgetInterceptor() != null) {
       chain.add(cost.budgetInterceptor());
     }
@@ -233,7 +231,8 @@ public final class Engine implements AutoCloseable {
         public EmbeddingResponse withRoute(EmbeddingResponse value, dev.switchboard.core.model.RouteInfo route) {
           return value.toBuilder().route(route).build();
         }
-      }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
+      }).estimating(rateLimiting.limitsDeployments() ? TokenEstimate.of(rateLimiting.estimator(), request) : null)
+          .start();
     }
     boolean record = invalid == null;
     return afterEnd(result, (response, error) -> {
@@ -323,7 +322,8 @@ public final class Engine implements AutoCloseable {
       public ChatResponse withRoute(ChatResponse value, dev.switchboard.core.model.RouteInfo route) {
         return value.toBuilder().route(route).build();
       }
-    }).estimating(rateLimiting == null ? null : TokenEstimate.of(rateLimiting.estimator(), request)).start();
+    }).estimating(rateLimiting.limitsDeployments() ? TokenEstimate.of(rateLimiting.estimator(), request) : null)
+        .start();
   }
 
   Flow.Publisher<ChatChunk> routeStream(ChatRequest request, RequestOptions options, String requestId) {

@@ -127,7 +127,7 @@ abstract class RoutedCall {
       }
       DeploymentRuntime d = plan.get(index);
       RateLimiting limiting = engine.rateLimiting;
-      if (limiting == null || !limiting.limits(d.deployment)) {
+      if (!limiting.limits(d.deployment)) {
         if (enter(d)) {
           return;
         }

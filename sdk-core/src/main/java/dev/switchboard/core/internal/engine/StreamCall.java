@@ -45,7 +45,7 @@ final class StreamCall extends RoutedCall implements Flow.Subscription {
     super(engine, requestId, options, group);
     this.request = request;
     this.downstream = downstream;
-    if (engine.rateLimiting != null) {
+    if (engine.rateLimiting.limitsDeployments()) {
       tokens(TokenEstimate.of(engine.rateLimiting.estimator(), request));
     }
   }

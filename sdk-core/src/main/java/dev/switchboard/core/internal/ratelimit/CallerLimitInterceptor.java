@@ -1,5 +1,6 @@
 package dev.switchboard.core.internal.ratelimit;
 
+import dev.switchboard.core.Caller;
 import dev.switchboard.core.Interceptor;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
@@ -28,9 +29,12 @@ final class CallerLimitInterceptor implements Interceptor {
   @Override
   public CompletableFuture<ChatResponse> interceptChat(Chain chain) {
     ChatRequest request = chain.request();
+    Caller caller = chain.options().caller();
+    if (!callerLimits.mayLimit(caller)) {
+      return chain.proceed(request);
+    }
     TokenEstimate tokens = TokenEstimate.of(limiting.estimator, request);
-    List<LimitCheck> checks = callerLimits.checks(chain.options().caller(), request.user(), request.model(),
-        tokens::total);
+    List<LimitCheck> checks = callerLimits.checks(caller, request.user(), request.model(), tokens::total);
     if (checks.isEmpty()) {
       return chain.proceed(request);
     }
@@ -79,9 +83,12 @@ final class CallerLimitInterceptor implements Interceptor {
   @Override
   public Flow.Publisher<ChatChunk> interceptStream(StreamChain chain) {
     ChatRequest request = chain.request();
+    Caller caller = chain.options().caller();
+    if (!callerLimits.mayLimit(caller)) {
+      return chain.proceed(request);
+    }
     TokenEstimate tokens = TokenEstimate.of(limiting.estimator, request);
-    List<LimitCheck> checks = callerLimits.checks(chain.options().caller(), request.user(), request.model(),
-        tokens::total);
+    List<LimitCheck> checks = callerLimits.checks(caller, request.user(), request.model(), tokens::total);
     if (checks.isEmpty()) {
       return chain.proceed(request);
     }

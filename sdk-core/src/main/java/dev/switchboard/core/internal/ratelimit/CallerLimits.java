@@ -10,13 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-/** Works out which of the configured {@link Limits} apply to one call (the rules are in {@code Limits}' Javadoc). */
+/**
+ * Works out which of the configured {@link Limits}, and of the caller's own {@link Caller#limits()},
+ * apply to one call (the rules are in {@code Limits}' Javadoc). Thread-safe.
+ */
 public final class CallerLimits {
 
   private final Limits limits;
+  private final boolean configured;
 
   public CallerLimits(Limits limits) {
     this.limits = limits;
+    this.configured = !limits.isEmpty();
+  }
+
+  /**
+   * Whether a limit may apply to {@code caller}'s calls: false only when no limit is configured and
+   * the caller has none of its own, so that such calls skip even the token estimate.
+   */
+  public boolean mayLimit(Caller caller) {
+    return configured || !caller.limits().isEmpty();
   }
 
   /**
@@ -42,14 +55,17 @@ public final class CallerLimits {
       implicitTier = Limits.TIER_ANONYMOUS;
     }
     Builder out = new Builder(tokens);
+    List<Limit> own = caller.limits();
     List<Limit> principalOverride = limits.override(principal.dimension(), principal.value());
     if (principalOverride != null) {
-      out.add(principal, principalOverride);
+      out.addUnlessOwn(principal, principalOverride, own);
     } else {
       List<Limit> tier = caller.tier() != null ? limits.tiers().get(caller.tier()) : null;
-      out.add(principal, tier != null ? tier : limits.tiers().getOrDefault(implicitTier, List.of()));
-      out.add(principal, limits.each(principal.dimension()));
+      out.addUnlessOwn(principal, tier != null ? tier : limits.tiers().getOrDefault(implicitTier, List.of()), own);
+      out.addUnlessOwn(principal, limits.each(principal.dimension()), own);
     }
+    // The caller's own limits last: each replaced the configured limit of its name above, or adds one.
+    out.add(principal, own);
     dimension(out, principal, LimitDimension.KEY, caller.keyId());
     dimension(out, principal, LimitDimension.USER, user);
     dimension(out, principal, LimitDimension.TEAM, caller.team());
@@ -79,19 +95,50 @@ public final class CallerLimits {
       this.tokens = tokens;
     }
 
+    /**
+     * Adds {@code limits} except those named like one of {@code own}, which replace them. Names are
+     * compared pairwise rather than through a merged list or a set: both lists hold a handful of
+     * limits, and this runs for every call without allocating.
+     */
+    void addUnlessOwn(LimitSubject subject, List<Limit> limits, List<Limit> own) {
+      if (own.isEmpty()) {
+        add(subject, limits);
+        return;
+      }
+      for (int i = 0, n = limits.size(); i < n; i++) {
+        Limit l = limits.get(i);
+        if (!named(own, l.name())) {
+          add(subject, l);
+        }
+      }
+    }
+
+    private static boolean named(List<Limit> limits, String name) {
+      for (int i = 0, n = limits.size(); i < n; i++) {
+        if (limits.get(i).name().equals(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     void add(LimitSubject subject, List<Limit> limits) {
       for (Limit l : limits) {
-        long amount;
-        if (l.kind().countsTokens()) {
-          if (estimate < 0) {
-            estimate = Math.max(1, tokens.getAsLong());
-          }
-          amount = estimate;
-        } else {
-          amount = 1;
-        }
-        checks.add(new LimitCheck(subject, l, amount));
+        add(subject, l);
       }
+    }
+
+    void add(LimitSubject subject, Limit l) {
+      long amount;
+      if (l.kind().countsTokens()) {
+        if (estimate < 0) {
+          estimate = Math.max(1, tokens.getAsLong());
+        }
+        amount = estimate;
+      } else {
+        amount = 1;
+      }
+      checks.add(new LimitCheck(subject, l, amount));
     }
   }
 }

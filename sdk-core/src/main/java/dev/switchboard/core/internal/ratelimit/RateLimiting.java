@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Rate limiting inside one client: the caller-limits interceptor (first of the built-in chain, before
  * budgets, the embedder's interceptors and the cache), and the per-deployment gate the router asks
- * before each upstream attempt. Both count in one {@link RateLimiter}. Thread-safe.
+ * before each upstream attempt. Both count in one {@link RateLimiter}. Every client has one, also
+ * without any configured limit, since a caller may bring limits of its own ({@code Caller.limits()}).
+ * Thread-safe.
  */
 public final class RateLimiting {
 
@@ -44,15 +46,16 @@ public final class RateLimiting {
   final SwitchboardListener listener;
   final TokenEstimator estimator;
   private final CallerLimits callerLimits;
-  private final boolean limitsCallers;
+  private final boolean limitsDeployments;
   private final Map<String, List<Limit>> deploymentLimits = new ConcurrentHashMap<>();
 
-  public RateLimiting(Limits limits, RateLimiter limiter, SwitchboardListener listener) {
+  /** @param limitsDeployments whether any deployment has limits of its own */
+  public RateLimiting(Limits limits, RateLimiter limiter, SwitchboardListener listener, boolean limitsDeployments) {
     this.limiter = limiter;
     this.listener = listener;
     this.estimator = new TokenEstimator(limits.tokenCounter(), limits.defaultMaxTokens());
     this.callerLimits = new CallerLimits(limits);
-    this.limitsCallers = !limits.isEmpty();
+    this.limitsDeployments = limitsDeployments;
   }
 
   /** Estimates the tokens of requests, for token limits. */
@@ -60,9 +63,17 @@ public final class RateLimiting {
     return estimator;
   }
 
-  /** The caller-limits interceptor, or null when no caller limit is configured. */
+  /**
+   * The caller-limits interceptor. Present also when no caller limit is configured: callers may bring
+   * their own, and a call to which no limit applies passes it without work.
+   */
   public Interceptor interceptor() {
-    return limitsCallers ? new CallerLimitInterceptor(this, callerLimits) : null;
+    return new CallerLimitInterceptor(this, callerLimits);
+  }
+
+  /** Whether any deployment has limits of its own: only then do routed calls need a token estimate. */
+  public boolean limitsDeployments() {
+    return limitsDeployments;
   }
 
   /** Whether {@code d} has limits of its own that the router must consult. */
