@@ -50,6 +50,9 @@ final class ChunkScanner {
   private static final byte[] NAME = ascii("name");
   private static final byte[] ARGUMENTS = ascii("arguments");
   private static final byte[] CHUNK_OBJECT = ascii(ChatChunk.OBJECT);
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
 
   /** Thrown to decline; preallocated and without a stack trace, as declining is a normal outcome. */
   private static final class Decline extends RuntimeException {
@@ -100,7 +103,6 @@ final class ChunkScanner {
     boolean hasModel = false;
     boolean hasChoices = false;
     int seen = 0;
-    List<ChunkChoice> choices = List.of();
     if (!endOfObject()) {
       do {
         name();
@@ -127,7 +129,7 @@ final class ChunkScanner {
           seen = once(seen, 16);
           if (!literalNull()) {
             hasChoices = true;
-            choices = choices();
+            choices(chunk);
           }
         } else if (is(USAGE)) {
           seen = once(seen, 32);
@@ -149,24 +151,23 @@ final class ChunkScanner {
     if (i != end) {
       throw DECLINE;
     }
-    chunk.choices(choices);
     verbatim &= hasId && hasObject && hasCreated && hasModel && hasChoices;
     return verbatim ? SourceText.build(chunk, b) : chunk.build();
   }
 
-  private List<ChunkChoice> choices() {
+  /** Adds the choices to the builder one by one: handing it a list would copy the list twice. */
+  private void choices(ChatChunk.Builder chunk) {
     expect('[');
     skipWhitespace();
     if (peek() == ']') {
       i++;
-      return List.of();
+      return;
     }
-    List<ChunkChoice> choices = new ArrayList<>(1);
+    int position = 0;
     do {
-      choices.add(choice(choices.size()));
+      chunk.addChoice(choice(position++));
       skipWhitespace();
     } while (comma(']'));
-    return choices;
   }
 
   private ChunkChoice choice(int position) {
@@ -319,13 +320,13 @@ final class ChunkScanner {
       case '"':
         return string();
       case 't':
-        literal("true");
+        literal(TRUE);
         return Boolean.TRUE;
       case 'f':
-        literal("false");
+        literal(FALSE);
         return Boolean.FALSE;
       case 'n':
-        literal("null");
+        literal(NULL);
         return null;
       default:
         throw DECLINE;
@@ -433,15 +434,18 @@ final class ChunkScanner {
 
   private boolean literalNull() {
     if (peek() == 'n') {
-      literal("null");
+      literal(NULL);
       return true;
     }
     return false;
   }
 
-  private void literal(String word) {
-    for (int k = 0; k < word.length(); k++, i++) {
-      if (peek() != word.charAt(k)) {
+  private void literal(byte[] word) {
+    if (end - i < word.length) {
+      throw DECLINE;
+    }
+    for (byte c : word) {
+      if (b[i++] != c) {
         throw DECLINE;
       }
     }
@@ -660,13 +664,13 @@ final class ChunkScanner {
         } while (comma(']'));
         return;
       case 't':
-        literal("true");
+        literal(TRUE);
         return;
       case 'f':
-        literal("false");
+        literal(FALSE);
         return;
       case 'n':
-        literal("null");
+        literal(NULL);
         return;
       default:
         skipNumber();
