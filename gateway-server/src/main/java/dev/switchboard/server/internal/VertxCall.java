@@ -2,6 +2,7 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,13 +60,15 @@ public abstract class VertxCall<T> {
    * A call whose future completes with the whole response once its body has arrived.
    *
    * @param body the request body, or null to send none
+   * @param maxBodyBytes the longest response body read: past it (or announced past it) the call
+   *     fails with a {@link ResponseBodyTooLargeException}, mapped by {@code failures}, and is reset
    * @param failures maps what Vert.x fails with to what the caller receives
    * @param onRelease runs once, on the context, when the call's stream is over
    */
   public static VertxCall<HttpResponse> whole(Context context, HttpClient client, RequestOptions options, Buffer body,
-      CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
+      long maxBodyBytes, CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
       Consumer<VertxCall<?>> onRelease) {
-    return new Whole(context, client, options, body, future, failures, onRelease);
+    return new Whole(context, client, options, body, maxBodyBytes, future, failures, onRelease);
   }
 
   /** A call whose future completes with a paused {@link VertxStreamingResponse} once the head has arrived. */
@@ -175,19 +178,39 @@ public abstract class VertxCall<T> {
 
   private static final class Whole extends VertxCall<HttpResponse> {
 
-    Whole(Context context, HttpClient client, RequestOptions options, Buffer body,
+    private final long maxBodyBytes;
+    private Buffer received; // confined to the context; dropped as soon as the body is too long
+
+    Whole(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
         CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
       super(context, client, options, body, future, failures, onRelease);
+      this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     void onResponse(HttpClientResponse response) {
-      response.body().onComplete(read -> {
-        if (read.failed()) {
-          failed(read.cause());
-          return;
+      ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(
+          response.request().getMethod().name(), response.statusCode(), response.getHeader("Content-Length"),
+          maxBodyBytes);
+      if (announced != null) {
+        tooLarge(announced);
+        return;
+      }
+      // Read here rather than with response.body(), which would take in a body of any length.
+      received = Buffer.buffer();
+      response.handler(chunk -> {
+        if (received == null) {
+          return; // too long already: the reset is under way
         }
+        if (chunk.length() > maxBodyBytes - received.length()) {
+          tooLarge(ResponseBodyTooLargeException.exceeded(maxBodyBytes));
+        } else {
+          received.appendBuffer(chunk);
+        }
+      });
+      response.exceptionHandler(this::failed);
+      response.endHandler(end -> {
         release(); // the body ended: Vert.x has put the connection back in the pool
         if (stopped != null) {
           return;
@@ -197,11 +220,22 @@ public abstract class VertxCall<T> {
           for (Map.Entry<String, String> header : response.headers()) {
             whole.addHeader(header.getKey(), header.getValue());
           }
-          future.complete(whole.body(read.result().getBytes()).build());
+          future.complete(whole.body(received.getBytes()).build());
         } catch (RuntimeException e) { // e.g. a status outside 100..999: never leave the caller waiting
           future.completeExceptionally(failures.apply(e));
         }
       });
+    }
+
+    /**
+     * Fails the call and resets it: over HTTP/1.1 the connection is closed rather than read to the
+     * end of the body or handed back to the pool with the rest of it unread. Before the end arrived,
+     * so the connection is still this call's own.
+     */
+    private void tooLarge(ResponseBodyTooLargeException failure) {
+      received = null;
+      future.completeExceptionally(failures.apply(failure));
+      stop(failure);
     }
   }
 
