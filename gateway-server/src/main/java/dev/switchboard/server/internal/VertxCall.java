@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -179,7 +181,9 @@ public abstract class VertxCall<T> {
   private static final class Whole extends VertxCall<HttpResponse> {
 
     private final long maxBodyBytes;
-    private Buffer received; // confined to the context; dropped as soon as the body is too long
+    // confined to the context; dropped as soon as the body is too long
+    private List<Buffer> chunks;
+    private long receivedBytes;
 
     Whole(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
         CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
@@ -198,15 +202,16 @@ public abstract class VertxCall<T> {
         return;
       }
       // Read here rather than with response.body(), which would take in a body of any length.
-      received = Buffer.buffer();
+      chunks = new ArrayList<>(2);
       response.handler(chunk -> {
-        if (received == null) {
+        if (chunks == null) {
           return; // too long already: the reset is under way
         }
-        if (chunk.length() > maxBodyBytes - received.length()) {
+        if (chunk.length() > maxBodyBytes - receivedBytes) {
           tooLarge(ResponseBodyTooLargeException.exceeded(maxBodyBytes));
         } else {
-          received.appendBuffer(chunk);
+          chunks.add(chunk); // Vert.x hands each chunk over as a buffer of its own: kept, not copied
+          receivedBytes += chunk.length();
         }
       });
       response.exceptionHandler(this::failed);
@@ -220,7 +225,7 @@ public abstract class VertxCall<T> {
           for (Map.Entry<String, String> header : response.headers()) {
             whole.addHeader(header.getKey(), header.getValue());
           }
-          future.complete(whole.body(received.getBytes()).build());
+          future.complete(whole.body(joined()).build());
         } catch (RuntimeException e) { // e.g. a status outside 100..999: never leave the caller waiting
           future.completeExceptionally(failures.apply(e));
         }
@@ -233,9 +238,30 @@ public abstract class VertxCall<T> {
      * so the connection is still this call's own.
      */
     private void tooLarge(ResponseBodyTooLargeException failure) {
-      received = null;
+      chunks = null;
       future.completeExceptionally(failures.apply(failure));
       stop(failure);
+    }
+
+    /**
+     * The body's chunks as one array. Kept apart until now because a buffer grown as they came
+     * would copy itself on every growth (Netty grows one by 4 MiB at a time past 4 MiB) and so
+     * briefly hold the body twice: reading up to the limit would take twice the limit of heap. Each
+     * chunk is let go once copied.
+     */
+    private byte[] joined() {
+      if (chunks.size() == 1) {
+        return chunks.get(0).getBytes();
+      }
+      byte[] bytes = new byte[Math.toIntExact(receivedBytes)];
+      int at = 0;
+      for (int i = 0; i < chunks.size(); i++) {
+        Buffer chunk = chunks.set(i, null);
+        chunk.getBytes(bytes, at);
+        at += chunk.length();
+      }
+      chunks = null;
+      return bytes;
     }
   }
 
