@@ -76,9 +76,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>whole bodies ({@link #execute}) of at most {@link #DEFAULT_MAX_RESPONSE_BODY_BYTES 256 MiB}:
  *       a longer one fails the call with an {@link dev.switchboard.core.error.UpstreamException}
  *       (502) and resets it (over HTTP/1.1 its connection is closed), before reading when
- *       {@code Content-Length} announces it, else as soon as the bytes read pass the limit. A gateway
- *       runs with {@code -XX:+ExitOnOutOfMemoryError}: one upstream that never ends its body must not
- *       take every other call down with it;
+ *       {@code Content-Length} announces it, else as soon as the bytes read pass the limit; the same
+ *       for a streamed body read whole with {@link StreamingHttpResponse#readAll()}. A gateway runs
+ *       with {@code -XX:+ExitOnOutOfMemoryError}: one upstream that never ends its body must not take
+ *       every other call down with it;
  *   <li>HTTP/1.1; {@link Builder#http2(boolean) http2(true)} offers HTTP/2 through ALPN on
  *       {@code https} upstreams (with HTTP/1.1 as the fallback), up to
  *       {@value #DEFAULT_HTTP2_CONNECTIONS_PER_HOST} connections per host;
@@ -270,7 +271,7 @@ public final class VertxHttpTransport implements HttpTransport {
     }
     Buffer body = bodyOf(request.method(), bytes);
     VertxCall<?> call = streaming
-        ? VertxCall.streaming(vertx.getOrCreateContext(), client, options, body,
+        ? VertxCall.streaming(vertx.getOrCreateContext(), client, options, body, maxResponseBodyBytes,
             (CompletableFuture<StreamingHttpResponse>) future, this::failure, openCalls::remove)
         : VertxCall.whole(vertx.getOrCreateContext(), client, options, body, maxResponseBodyBytes,
             (CompletableFuture<HttpResponse>) future, this::failure, openCalls::remove);
@@ -478,8 +479,9 @@ public final class VertxHttpTransport implements HttpTransport {
     }
 
     /**
-     * The longest whole response body {@link VertxHttpTransport#execute execute} reads into memory
-     * (default {@value VertxHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why).
+     * The longest whole response body {@link VertxHttpTransport#execute execute}, or
+     * {@link StreamingHttpResponse#readAll()} of a streamed one, reads into memory (default
+     * {@value VertxHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why).
      * A longer body fails the call with an {@link dev.switchboard.core.error.UpstreamException} (502)
      * and resets it. A body is one byte array, so no more than {@code Integer.MAX_VALUE - 8} bytes
      * are read whatever is set.

@@ -73,11 +73,16 @@ public abstract class VertxCall<T> {
     return new Whole(context, client, options, body, maxBodyBytes, future, failures, onRelease);
   }
 
-  /** A call whose future completes with a paused {@link VertxStreamingResponse} once the head has arrived. */
+  /**
+   * A call whose future completes with a paused {@link VertxStreamingResponse} once the head has
+   * arrived.
+   *
+   * @param maxReadAllBytes the longest body the response's {@code readAll()} takes in
+   */
   public static VertxCall<StreamingHttpResponse> streaming(Context context, HttpClient client, RequestOptions options,
-      Buffer body, CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
-      Consumer<VertxCall<?>> onRelease) {
-    return new Streaming(context, client, options, body, future, failures, onRelease);
+      Buffer body, long maxReadAllBytes, CompletableFuture<StreamingHttpResponse> future,
+      Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
+    return new Streaming(context, client, options, body, maxReadAllBytes, future, failures, onRelease);
   }
 
   /** Sends the request (on the context); cancelling the future from then on resets it. Call once. */
@@ -267,17 +272,19 @@ public abstract class VertxCall<T> {
 
   private static final class Streaming extends VertxCall<StreamingHttpResponse> {
 
+    private final long maxReadAllBytes;
     private VertxStreamingResponse response;
 
-    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body,
+    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body, long maxReadAllBytes,
         CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
       super(context, client, options, body, future, failures, onRelease);
+      this.maxReadAllBytes = maxReadAllBytes;
     }
 
     @Override
     void onResponse(HttpClientResponse head) {
-      response = new VertxStreamingResponse(context, request, head, failures, this::release);
+      response = new VertxStreamingResponse(context, request, head, failures, maxReadAllBytes, this::release);
       if (!future.complete(response)) {
         response.close(); // the caller cancelled in the meantime: nobody will read it
       }

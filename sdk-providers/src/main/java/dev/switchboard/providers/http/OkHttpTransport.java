@@ -54,8 +54,9 @@ import okio.BufferedSource;
  *   <li>whole bodies ({@link #execute}) of at most {@link #DEFAULT_MAX_RESPONSE_BODY_BYTES 256 MiB}:
  *       a longer one fails the call with an {@link dev.switchboard.core.error.UpstreamException}
  *       (502) and closes its connection, before reading when {@code Content-Length} announces it,
- *       else as soon as the bytes read pass the limit. Streamed bodies are not limited here (their
- *       decoders limit what they hold at once);
+ *       else as soon as the bytes read pass the limit. The same holds for a streamed body read whole
+ *       with {@link StreamingHttpResponse#readAll()} (e.g. an error answer to a streamed call); one
+ *       read as it comes is not limited here (its decoder limits what it holds at once);
  *   <li>no retries of failed connections (the engine owns retries and fallback), no redirects (an
  *       API does not redirect, and following one could forward credential headers to another host),
  *       no cookies, no cache.
@@ -203,7 +204,7 @@ public final class OkHttpTransport implements HttpTransport {
       @Override
       public void onResponse(Call c, Response response) {
         OkHttpStreamingResponse streaming = new OkHttpStreamingResponse(call, response, headersOf(response.headers()),
-            readerThreads, () -> openCalls.remove(call), OkHttpTransport.this::failure);
+            readerThreads, () -> openCalls.remove(call), OkHttpTransport.this::failure, maxResponseBodyBytes);
         if (!future.complete(streaming)) {
           streaming.close(); // the caller cancelled in the meantime: nobody will read it
         }
@@ -470,8 +471,8 @@ public final class OkHttpTransport implements HttpTransport {
     }
 
     /**
-     * The longest whole response body {@link OkHttpTransport#execute execute} reads into memory
-     * (default {@value OkHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why). A
+     * The longest whole response body {@link OkHttpTransport#execute execute}, or
+     * {@link StreamingHttpResponse#readAll()} of a streamed one, reads into memory (default {@value OkHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why). A
      * longer body fails the call with an {@link dev.switchboard.core.error.UpstreamException} (502)
      * and closes its connection. A body is one byte array, so no more than
      * {@code Integer.MAX_VALUE - 8} bytes are read whatever is set.

@@ -427,6 +427,63 @@ public abstract class HttpTransportContractTest {
   }
 
   @Test
+  void stream_readAllOfAnErrorBodyWithContentLengthOverTheLimit_failsBeforeAnyBodyArrivesAndClosesTheConnection()
+      throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.write("HTTP/1.1 500 X\r\nContent-Type: application/json\r\nContent-Length: " + (BODY_LIMIT + 1)
+          + "\r\n\r\n");
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      Throwable failure = failureOf(response.readAll());
+
+      assertThat(failure).isInstanceOf(UpstreamException.class).hasMessage("upstream failed: "
+          + "ResponseBodyTooLargeException: the response body of 65537 bytes (Content-Length) exceeds the limit of "
+          + "65536 bytes");
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void stream_readAllOfAChunkedErrorBodyPastTheLimit_failsWithoutItsContentAndClosesTheConnection() throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    String piece = "{\"secret\":\"" + "z".repeat(8 * 1024 - 14) + "\"}";
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.startChunked(500, "application/json");
+      for (long sent = 0; sent <= BODY_LIMIT; sent += piece.length()) {
+        exchange.writeChunk(piece);
+      }
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      Throwable failure = failureOf(response.readAll());
+
+      assertThat(failure).isInstanceOf(UpstreamException.class)
+          .hasMessage("upstream failed: ResponseBodyTooLargeException: the response body exceeded the limit of 65536 bytes");
+      assertThat(failure.toString()).doesNotContain("secret").doesNotContain("zzz");
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void stream_readAllOfABodyOfExactlyTheLimit_returnsItWhole() throws Exception {
+    String body = "e".repeat((int) BODY_LIMIT);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> exchange.respond(500, "application/json", body))) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      assertThat(new String(await(response.readAll()), StandardCharsets.UTF_8)).isEqualTo(body);
+    }
+  }
+
+  @Test
   void stream_secondSubscriber_getsIllegalStateException() throws Exception {
     wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withBody("data: x\n\n")));
     StreamingHttpResponse response = await(transport().stream(request("/v1/chat/completions")));
