@@ -5,7 +5,9 @@ import dev.switchboard.core.error.UpstreamErrors;
 import dev.switchboard.providers.http.HttpRequest;
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.HttpTransport;
+import dev.switchboard.providers.http.OkHttpTransport;
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import dev.switchboard.server.internal.FlushBatching;
 import dev.switchboard.server.internal.VertxCall;
 import dev.switchboard.server.internal.VertxFailures;
@@ -71,6 +73,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a {@link #DEFAULT_CONNECT_TIMEOUT 10 s} connect timeout, and no read or idle timeout: the
  *       engine enforces first-token and total timeouts itself, and a slow stream must not be cut by
  *       the transport;
+ *   <li>whole bodies ({@link #execute}) of at most {@link #DEFAULT_MAX_RESPONSE_BODY_BYTES 256 MiB}:
+ *       a longer one fails the call with an {@link dev.switchboard.core.error.UpstreamException}
+ *       (502) and resets it (over HTTP/1.1 its connection is closed), before reading when
+ *       {@code Content-Length} announces it, else as soon as the bytes read pass the limit; the same
+ *       for a streamed body read whole with {@link StreamingHttpResponse#readAll()}. A gateway runs
+ *       with {@code -XX:+ExitOnOutOfMemoryError}: one upstream that never ends its body must not take
+ *       every other call down with it;
  *   <li>HTTP/1.1; {@link Builder#http2(boolean) http2(true)} offers HTTP/2 through ALPN on
  *       {@code https} upstreams (with HTTP/1.1 as the fallback), up to
  *       {@value #DEFAULT_HTTP2_CONNECTIONS_PER_HOST} connections per host;
@@ -97,6 +106,13 @@ public final class VertxHttpTransport implements HttpTransport {
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
   /** Connect timeout when not configured. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The longest whole response body read into memory when not configured: 256 MiB, as
+   * {@link OkHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES} (see there why: the largest embedding
+   * answers are up to about 145 MB of JSON). The limit holds per call; the heap must still be sized
+   * for the largest answers expected at once.
+   */
+  public static final long DEFAULT_MAX_RESPONSE_BODY_BYTES = OkHttpTransport.DEFAULT_MAX_RESPONSE_BODY_BYTES;
   /** The largest {@link java.nio.ByteBuffer} a streamed body delivers in one {@code onNext}. */
   public static final int MAX_BUFFER_BYTES = VertxStreamingResponse.MAX_BUFFER_BYTES;
 
@@ -106,6 +122,7 @@ public final class VertxHttpTransport implements HttpTransport {
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final boolean http2;
+  private final long maxResponseBodyBytes;
   private final Set<VertxCall<?>> openCalls = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -119,6 +136,7 @@ public final class VertxHttpTransport implements HttpTransport {
   private VertxHttpTransport(Builder b) {
     this.vertx = b.vertx;
     this.http2 = b.http2;
+    this.maxResponseBodyBytes = Math.min(b.maxResponseBodyBytes, ResponseBodyTooLargeException.MAX_ARRAY_BYTES);
     HttpClientOptions options = new HttpClientOptions()
         .setName("switchboard-upstream")
         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -158,7 +176,7 @@ public final class VertxHttpTransport implements HttpTransport {
     this.description = "VertxHttpTransport{maxConnectionsPerHost=" + b.maxConnectionsPerHost + ", http2=" + b.http2
         + ", http2ConnectionsPerHost=" + b.http2ConnectionsPerHost + ", keepAlive=" + b.keepAlive
         + ", connectTimeout=" + b.connectTimeout + ", readTimeout=none, trust="
-        + (b.trustOptions == null ? "jdk" : "custom") + "}";
+        + (b.trustOptions == null ? "jdk" : "custom") + ", maxResponseBodyBytes=" + maxResponseBodyBytes + "}";
   }
 
   /**
@@ -173,7 +191,10 @@ public final class VertxHttpTransport implements HttpTransport {
   /**
    * {@inheritDoc}
    *
-   * <p>The future completes on the call's event loop, once the whole body has arrived.
+   * <p>The future completes on the call's event loop, once the whole body has arrived. A body longer
+   * than {@link Builder#maxResponseBodyBytes maxResponseBodyBytes} fails the future with an
+   * {@link dev.switchboard.core.error.UpstreamException} whose message gives the limit (and no byte
+   * of the body), and resets the request.
    */
   @Override
   public CompletableFuture<HttpResponse> execute(HttpRequest request) {
@@ -250,9 +271,9 @@ public final class VertxHttpTransport implements HttpTransport {
     }
     Buffer body = bodyOf(request.method(), bytes);
     VertxCall<?> call = streaming
-        ? VertxCall.streaming(vertx.getOrCreateContext(), client, options, body,
+        ? VertxCall.streaming(vertx.getOrCreateContext(), client, options, body, maxResponseBodyBytes,
             (CompletableFuture<StreamingHttpResponse>) future, this::failure, openCalls::remove)
-        : VertxCall.whole(vertx.getOrCreateContext(), client, options, body,
+        : VertxCall.whole(vertx.getOrCreateContext(), client, options, body, maxResponseBodyBytes,
             (CompletableFuture<HttpResponse>) future, this::failure, openCalls::remove);
     openCalls.add(call);
     if (closed.get()) { // close() ran between the check above and the registration: it may have missed us
@@ -370,6 +391,7 @@ public final class VertxHttpTransport implements HttpTransport {
     private Duration keepAlive = DEFAULT_KEEP_ALIVE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private TrustOptions trustOptions;
+    private long maxResponseBodyBytes = DEFAULT_MAX_RESPONSE_BODY_BYTES;
 
     private Builder(Vertx vertx) {
       this.vertx = vertx;
@@ -453,6 +475,24 @@ public final class VertxHttpTransport implements HttpTransport {
      */
     public Builder trustOptions(TrustOptions trustOptions) {
       this.trustOptions = Objects.requireNonNull(trustOptions, "trustOptions").copy();
+      return this;
+    }
+
+    /**
+     * The longest whole response body {@link VertxHttpTransport#execute execute}, or
+     * {@link StreamingHttpResponse#readAll()} of a streamed one, reads into memory (default
+     * {@value VertxHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why).
+     * A longer body fails the call with an {@link dev.switchboard.core.error.UpstreamException} (502)
+     * and resets it. A body is one byte array, so no more than {@code Integer.MAX_VALUE - 8} bytes
+     * are read whatever is set.
+     *
+     * @throws IllegalArgumentException if {@code maxResponseBodyBytes < 1}
+     */
+    public Builder maxResponseBodyBytes(long maxResponseBodyBytes) {
+      if (maxResponseBodyBytes < 1) {
+        throw new IllegalArgumentException("maxResponseBodyBytes must be >= 1 but was " + maxResponseBodyBytes);
+      }
+      this.maxResponseBodyBytes = maxResponseBodyBytes;
       return this;
     }
 

@@ -32,7 +32,7 @@ class DeploymentFilesTest {
 
   private static final Path ROOT = repositoryRoot();
   private static final Set<String> CONFIG_SECTIONS =
-      Set.of("server", "auth", "providers", "models", "cache", "limits", "budgets", "redis");
+      Set.of("server", "upstream", "auth", "providers", "models", "cache", "limits", "budgets", "redis");
   private static final Set<String> STRATEGIES = Set.of("fallback", "weighted", "least-latency", "least-busy", "cheapest");
   private static final Set<String> CACHE_MODES = Set.of("off", "deterministic-only", "all");
   private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(?!--from)(.+)$");

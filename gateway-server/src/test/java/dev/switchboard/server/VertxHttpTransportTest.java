@@ -31,16 +31,19 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
 
   private static Vertx vertx;
   private static VertxHttpTransport transport;
+  private static VertxHttpTransport capped;
 
   @BeforeAll
   static void createTransport() {
     vertx = Vertx.vertx();
     transport = VertxHttpTransport.builder(vertx).build();
+    capped = VertxHttpTransport.builder(vertx).maxResponseBodyBytes(BODY_LIMIT).maxConnectionsPerHost(1).build();
   }
 
   @AfterAll
   static void closeTransport() throws Exception {
     transport.close();
+    capped.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(GUARD_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -50,8 +53,14 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
   }
 
   @Override
+  protected HttpTransport cappedTransport() {
+    return capped;
+  }
+
+  @Override
   protected void assertNothingLeaked() {
     assertEventually(transport);
+    assertEventually(capped);
   }
 
   /**
@@ -70,7 +79,8 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
   @Test
   void builder_defaults_areSizedForAGateway() {
     assertThat(transport.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=16384, http2=false, "
-        + "http2ConnectionsPerHost=16, keepAlive=PT30S, connectTimeout=PT10S, readTimeout=none, trust=jdk}");
+        + "http2ConnectionsPerHost=16, keepAlive=PT30S, connectTimeout=PT10S, readTimeout=none, trust=jdk, "
+        + "maxResponseBodyBytes=268435456}");
   }
 
   @Test
@@ -88,15 +98,23 @@ class VertxHttpTransportTest extends HttpTransportContractTest {
         .hasMessage("connectTimeout must be positive but was PT0S");
     assertThatThrownBy(() -> builder.connectTimeout(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("connectTimeout");
+    assertThatThrownBy(() -> builder.maxResponseBodyBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxResponseBodyBytes must be >= 1 but was 0");
+    assertThatThrownBy(() -> builder.maxResponseBodyBytes(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxResponseBodyBytes must be >= 1 but was -1");
   }
 
   @Test
   void builder_customValues_areApplied() {
     try (VertxHttpTransport custom = VertxHttpTransport.builder(vertx).maxConnectionsPerHost(8).http2(true)
         .http2ConnectionsPerHost(2).keepAlive(Duration.ofMinutes(2)).connectTimeout(Duration.ofSeconds(3))
-        .trustOptions(new io.vertx.core.net.PemTrustOptions()).build()) {
+        .trustOptions(new io.vertx.core.net.PemTrustOptions()).maxResponseBodyBytes(1).build()) {
       assertThat(custom.toString()).isEqualTo("VertxHttpTransport{maxConnectionsPerHost=8, http2=true, "
-          + "http2ConnectionsPerHost=2, keepAlive=PT2M, connectTimeout=PT3S, readTimeout=none, trust=custom}");
+          + "http2ConnectionsPerHost=2, keepAlive=PT2M, connectTimeout=PT3S, readTimeout=none, trust=custom, "
+          + "maxResponseBodyBytes=1}");
+    }
+    try (VertxHttpTransport huge = VertxHttpTransport.builder(vertx).maxResponseBodyBytes(Long.MAX_VALUE).build()) {
+      assertThat(huge.toString()).as("a body is one array").endsWith(", maxResponseBodyBytes=2147483639}");
     }
   }
 

@@ -262,7 +262,7 @@ public final class ConfigFile {
   }
 
   private GatewayConfig toConfig(ObjectNode root) {
-    known(root, "", "server", "auth", "providers", "models", "cache", "limits", "budgets", "redis");
+    known(root, "", "server", "upstream", "auth", "providers", "models", "cache", "limits", "budgets", "redis");
 
     String host = null;
     Integer port = null;
@@ -276,6 +276,16 @@ public final class ConfigFile {
       port = p == null ? null : p.intValue();
       maxBody = integer(server, "max-body-bytes", "server", 1, Long.MAX_VALUE);
       shutdown = duration(server, "shutdown-timeout", "server", true);
+    }
+
+    Long maxResponseBody = null;
+    Integer maxConnections = null;
+    ObjectNode upstream = object(root, "upstream", "");
+    if (upstream != null) {
+      known(upstream, "upstream", "max-response-body-bytes", "max-connections-per-host");
+      maxResponseBody = integer(upstream, "max-response-body-bytes", "upstream", 1, Long.MAX_VALUE);
+      Long c = integer(upstream, "max-connections-per-host", "upstream", 1, Integer.MAX_VALUE);
+      maxConnections = c == null ? null : c.intValue();
     }
 
     String masterKey = null;
@@ -409,8 +419,8 @@ public final class ConfigFile {
       }
     }
 
-    return new GatewayConfig(host, port, maxBody, shutdown, masterKey, mode, modeSet, keysFile, providers,
-        demoProviders, groups, cache, cacheSet, limits, alertAt, redisUri);
+    return new GatewayConfig(host, port, maxBody, shutdown, maxResponseBody, maxConnections, masterKey, mode, modeSet,
+        keysFile, providers, demoProviders, groups, cache, cacheSet, limits, alertAt, redisUri);
   }
 
   private ProviderConfig provider(String name, ObjectNode p, String path) {

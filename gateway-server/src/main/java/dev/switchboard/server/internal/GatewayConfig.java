@@ -32,6 +32,8 @@ public final class GatewayConfig {
   final Integer port;
   final Long maxBodyBytes;
   final Duration shutdownTimeout;
+  final Long upstreamMaxResponseBodyBytes;
+  final Integer upstreamMaxConnectionsPerHost;
   final String masterKey;
   final AuthMode authMode;
   final boolean authModeSet;
@@ -45,7 +47,8 @@ public final class GatewayConfig {
   final List<BigDecimal> alertAt;
   final String redisUri;
 
-  GatewayConfig(String host, Integer port, Long maxBodyBytes, Duration shutdownTimeout, String masterKey,
+  GatewayConfig(String host, Integer port, Long maxBodyBytes, Duration shutdownTimeout,
+      Long upstreamMaxResponseBodyBytes, Integer upstreamMaxConnectionsPerHost, String masterKey,
       AuthMode authMode, boolean authModeSet, Path keysFile, List<ProviderConfig> providers, Set<String> demoProviders,
       List<ModelGroup> groups, CacheSettings cache, boolean cacheSet, Map<String, Map<String, Long>> limits,
       List<BigDecimal> alertAt, String redisUri) {
@@ -53,6 +56,8 @@ public final class GatewayConfig {
     this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.shutdownTimeout = shutdownTimeout;
+    this.upstreamMaxResponseBodyBytes = upstreamMaxResponseBodyBytes;
+    this.upstreamMaxConnectionsPerHost = upstreamMaxConnectionsPerHost;
     this.masterKey = masterKey;
     this.authMode = authMode;
     this.authModeSet = authModeSet;
@@ -87,6 +92,22 @@ public final class GatewayConfig {
   /** {@code server.shutdown-timeout}, or null. */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /**
+   * {@code upstream.max-response-body-bytes}, or null for the upstream transport's default
+   * ({@code VertxHttpTransport.DEFAULT_MAX_RESPONSE_BODY_BYTES}).
+   */
+  public Long upstreamMaxResponseBodyBytes() {
+    return upstreamMaxResponseBodyBytes;
+  }
+
+  /**
+   * {@code upstream.max-connections-per-host}, or null for the upstream transport's default
+   * ({@code VertxHttpTransport.DEFAULT_MAX_CONNECTIONS_PER_HOST}).
+   */
+  public Integer upstreamMaxConnectionsPerHost() {
+    return upstreamMaxConnectionsPerHost;
   }
 
   /** {@code auth.master-key}, or null when unset or empty. */
@@ -151,7 +172,9 @@ public final class GatewayConfig {
 
   @Override
   public String toString() {
-    return "GatewayConfig{" + summary() + ", host=" + host + ", port=" + port + ", authMode=" + authMode
+    return "GatewayConfig{" + summary() + ", host=" + host + ", port=" + port
+        + ", upstreamMaxResponseBodyBytes=" + upstreamMaxResponseBodyBytes
+        + ", upstreamMaxConnectionsPerHost=" + upstreamMaxConnectionsPerHost + ", authMode=" + authMode
         + ", masterKey=" + (masterKey == null ? "unset" : "set") + ", keysFile=" + keysFile + ", cache=" + cache
         + ", limits=" + limits.keySet() + ", redis=" + (redisUri == null ? "unset" : "set") + "}";
   }

@@ -162,7 +162,14 @@ public final class GatewayRuntime implements AutoCloseable {
         log.info("network transport: Java NIO (the native epoll transport did not load: {})",
             String.valueOf(vertx.unavailableNativeTransportCause()));
       }
-      VertxHttpTransport transport = VertxHttpTransport.builder(vertx).build();
+      VertxHttpTransport.Builder upstream = VertxHttpTransport.builder(vertx);
+      if (config != null && config.upstreamMaxResponseBodyBytes() != null) {
+        upstream.maxResponseBodyBytes(config.upstreamMaxResponseBodyBytes());
+      }
+      if (config != null && config.upstreamMaxConnectionsPerHost() != null) {
+        upstream.maxConnectionsPerHost(config.upstreamMaxConnectionsPerHost());
+      }
+      VertxHttpTransport transport = upstream.build();
       resources.add(transport::close);
 
       Switchboard.Builder builder = Switchboard.builder().meterRegistry(metrics).listener(accessLog)

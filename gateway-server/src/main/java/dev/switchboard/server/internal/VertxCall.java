@@ -2,6 +2,7 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +11,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -59,20 +62,27 @@ public abstract class VertxCall<T> {
    * A call whose future completes with the whole response once its body has arrived.
    *
    * @param body the request body, or null to send none
+   * @param maxBodyBytes the longest response body read: past it (or announced past it) the call
+   *     fails with a {@link ResponseBodyTooLargeException}, mapped by {@code failures}, and is reset
    * @param failures maps what Vert.x fails with to what the caller receives
    * @param onRelease runs once, on the context, when the call's stream is over
    */
   public static VertxCall<HttpResponse> whole(Context context, HttpClient client, RequestOptions options, Buffer body,
-      CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
+      long maxBodyBytes, CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
       Consumer<VertxCall<?>> onRelease) {
-    return new Whole(context, client, options, body, future, failures, onRelease);
+    return new Whole(context, client, options, body, maxBodyBytes, future, failures, onRelease);
   }
 
-  /** A call whose future completes with a paused {@link VertxStreamingResponse} once the head has arrived. */
+  /**
+   * A call whose future completes with a paused {@link VertxStreamingResponse} once the head has
+   * arrived.
+   *
+   * @param maxReadAllBytes the longest body the response's {@code readAll()} takes in
+   */
   public static VertxCall<StreamingHttpResponse> streaming(Context context, HttpClient client, RequestOptions options,
-      Buffer body, CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
-      Consumer<VertxCall<?>> onRelease) {
-    return new Streaming(context, client, options, body, future, failures, onRelease);
+      Buffer body, long maxReadAllBytes, CompletableFuture<StreamingHttpResponse> future,
+      Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
+    return new Streaming(context, client, options, body, maxReadAllBytes, future, failures, onRelease);
   }
 
   /** Sends the request (on the context); cancelling the future from then on resets it. Call once. */
@@ -175,19 +185,42 @@ public abstract class VertxCall<T> {
 
   private static final class Whole extends VertxCall<HttpResponse> {
 
-    Whole(Context context, HttpClient client, RequestOptions options, Buffer body,
+    private final long maxBodyBytes;
+    // confined to the context; dropped as soon as the body is too long
+    private List<Buffer> chunks;
+    private long receivedBytes;
+
+    Whole(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
         CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
       super(context, client, options, body, future, failures, onRelease);
+      this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     void onResponse(HttpClientResponse response) {
-      response.body().onComplete(read -> {
-        if (read.failed()) {
-          failed(read.cause());
-          return;
+      ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(
+          response.request().getMethod().name(), response.statusCode(), response.getHeader("Content-Length"),
+          maxBodyBytes);
+      if (announced != null) {
+        tooLarge(announced);
+        return;
+      }
+      // Read here rather than with response.body(), which would take in a body of any length.
+      chunks = new ArrayList<>(2);
+      response.handler(chunk -> {
+        if (chunks == null) {
+          return; // too long already: the reset is under way
         }
+        if (chunk.length() > maxBodyBytes - receivedBytes) {
+          tooLarge(ResponseBodyTooLargeException.exceeded(maxBodyBytes));
+        } else {
+          chunks.add(chunk); // Vert.x hands each chunk over as a buffer of its own: kept, not copied
+          receivedBytes += chunk.length();
+        }
+      });
+      response.exceptionHandler(this::failed);
+      response.endHandler(end -> {
         release(); // the body ended: Vert.x has put the connection back in the pool
         if (stopped != null) {
           return;
@@ -197,27 +230,61 @@ public abstract class VertxCall<T> {
           for (Map.Entry<String, String> header : response.headers()) {
             whole.addHeader(header.getKey(), header.getValue());
           }
-          future.complete(whole.body(read.result().getBytes()).build());
+          future.complete(whole.body(joined()).build());
         } catch (RuntimeException e) { // e.g. a status outside 100..999: never leave the caller waiting
           future.completeExceptionally(failures.apply(e));
         }
       });
     }
+
+    /**
+     * Fails the call and resets it: over HTTP/1.1 the connection is closed rather than read to the
+     * end of the body or handed back to the pool with the rest of it unread. Before the end arrived,
+     * so the connection is still this call's own.
+     */
+    private void tooLarge(ResponseBodyTooLargeException failure) {
+      chunks = null;
+      future.completeExceptionally(failures.apply(failure));
+      stop(failure);
+    }
+
+    /**
+     * The body's chunks as one array. Kept apart until now because a buffer grown as they came
+     * would copy itself on every growth (Netty grows one by 4 MiB at a time past 4 MiB) and so
+     * briefly hold the body twice: reading up to the limit would take twice the limit of heap. Each
+     * chunk is let go once copied.
+     */
+    private byte[] joined() {
+      if (chunks.size() == 1) {
+        return chunks.get(0).getBytes();
+      }
+      byte[] bytes = new byte[Math.toIntExact(receivedBytes)];
+      int at = 0;
+      for (int i = 0; i < chunks.size(); i++) {
+        Buffer chunk = chunks.set(i, null);
+        chunk.getBytes(bytes, at);
+        at += chunk.length();
+      }
+      chunks = null;
+      return bytes;
+    }
   }
 
   private static final class Streaming extends VertxCall<StreamingHttpResponse> {
 
+    private final long maxReadAllBytes;
     private VertxStreamingResponse response;
 
-    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body,
+    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body, long maxReadAllBytes,
         CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
       super(context, client, options, body, future, failures, onRelease);
+      this.maxReadAllBytes = maxReadAllBytes;
     }
 
     @Override
     void onResponse(HttpClientResponse head) {
-      response = new VertxStreamingResponse(context, request, head, failures, this::release);
+      response = new VertxStreamingResponse(context, request, head, failures, maxReadAllBytes, this::release);
       if (!future.complete(response)) {
         response.close(); // the caller cancelled in the meantime: nobody will read it
       }

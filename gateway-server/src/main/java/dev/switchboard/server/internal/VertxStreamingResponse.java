@@ -1,7 +1,9 @@
 package dev.switchboard.server.internal;
 
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.flow.ByteBufferCollector;
 import dev.switchboard.providers.internal.flow.Demand;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import dev.switchboard.providers.internal.http.ResponseHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 
@@ -51,6 +54,7 @@ public final class VertxStreamingResponse implements StreamingHttpResponse {
   private final int status;
   private final ResponseHeaders headers;
   private final Function<Throwable, Throwable> failures;
+  private final long maxReadAllBytes;
   private final Runnable onRelease;
   private final Flow.Publisher<ByteBuffer> body = this::subscribe;
 
@@ -75,14 +79,16 @@ public final class VertxStreamingResponse implements StreamingHttpResponse {
    * callback that delivered the response head, so that no body buffer can slip past.
    *
    * @param failures maps a Vert.x failure of the body to what the subscriber receives
+   * @param maxReadAllBytes the longest body {@link #readAll()} takes in
    * @param onRelease runs once, on the context, when the upstream stream is over
    */
   VertxStreamingResponse(Context context, HttpClientRequest request, HttpClientResponse response,
-      Function<Throwable, Throwable> failures, Runnable onRelease) {
+      Function<Throwable, Throwable> failures, long maxReadAllBytes, Runnable onRelease) {
     this.context = Objects.requireNonNull(context, "context");
     this.request = Objects.requireNonNull(request, "request");
     this.response = Objects.requireNonNull(response, "response");
     this.failures = Objects.requireNonNull(failures, "failures");
+    this.maxReadAllBytes = maxReadAllBytes;
     this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
     this.status = response.statusCode();
     ResponseHeaders.Builder h = ResponseHeaders.builder();
@@ -114,6 +120,24 @@ public final class VertxStreamingResponse implements StreamingHttpResponse {
   @Override
   public Flow.Publisher<ByteBuffer> body() {
     return body;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A body longer than {@code maxReadAllBytes} fails the future with {@code failures} applied to
+   * a {@link ResponseBodyTooLargeException} and resets the request: before reading when
+   * {@code Content-Length} announces it, else once the bytes read pass it.
+   */
+  @Override
+  public CompletableFuture<byte[]> readAll() {
+    ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(request.getMethod().name(),
+        status, headers.first("Content-Length"), maxReadAllBytes);
+    if (announced != null) {
+      close();
+      return CompletableFuture.failedFuture(failures.apply(announced));
+    }
+    return ByteBufferCollector.collect(body, maxReadAllBytes, failures);
   }
 
   @Override

@@ -179,7 +179,8 @@ class ConfigFileTest {
   @Test
   void unknownFields_areRejectedNamingThem() {
     assertThat(problems("server: { prot: 8080 }\nsevrer: {}\n" + MINIMAL)).containsExactly(
-        "sevrer: unknown field; expected one of server, auth, providers, models, cache, limits, budgets, redis",
+        "sevrer: unknown field; expected one of server, upstream, auth, providers, models, cache, limits, budgets, "
+            + "redis",
         "server.prot: unknown field; expected one of host, port, max-body-bytes, shutdown-timeout");
   }
 
@@ -228,6 +229,41 @@ class ConfigFileTest {
         "limits.gold.tokens-per-minute: must be a whole number >= 1 but was '-1'",
         "budgets.alert-at[1]: thresholds must be ascending but 0.8 follows 1.0",
         "redis.uri: must start with redis://, rediss:// or redis-sentinel:// but was 'localhost:6379'");
+  }
+
+  @Test
+  void upstreamSection_setsTheTransportsLimits_andTakesEnvironmentValues() {
+    GatewayConfig c = parse("upstream: { max-response-body-bytes: 16777216, max-connections-per-host: '${CONNS}' }\n"
+        + MINIMAL, Map.of("CONNS", "512"));
+
+    assertThat(c.upstreamMaxResponseBodyBytes()).isEqualTo(16_777_216L);
+    assertThat(c.upstreamMaxConnectionsPerHost()).isEqualTo(512);
+  }
+
+  @Test
+  void upstreamSection_absentOrEmpty_leavesTheTransportsDefaults() {
+    for (String yaml : new String[] {MINIMAL, "upstream: {}\n" + MINIMAL, "upstream:\n" + MINIMAL}) {
+      GatewayConfig c = parse(yaml, Map.of());
+
+      assertThat(c.upstreamMaxResponseBodyBytes()).as(yaml).isNull();
+      assertThat(c.upstreamMaxConnectionsPerHost()).as(yaml).isNull();
+    }
+  }
+
+  @Test
+  void upstreamSection_invalidValues_areErrorsNamingTheField() {
+    assertThat(problems("upstream: { max-response-body-bytes: 0, max-connections-per-host: 3000000000 }\n" + MINIMAL))
+        .containsExactly(
+            "upstream.max-response-body-bytes: must be a whole number >= 1 but was '0'",
+            "upstream.max-connections-per-host: must be a whole number >= 1 but was '3000000000'");
+    assertThat(problems("upstream: { max-response-body-bytes: 256MiB, max-connections-per-host: -1 }\n" + MINIMAL))
+        .containsExactly(
+            "upstream.max-response-body-bytes: must be a whole number >= 1 but was '256MiB'",
+            "upstream.max-connections-per-host: must be a whole number >= 1 but was '-1'");
+    assertThat(problems("upstream: { max-body-bytes: 1024 }\n" + MINIMAL)).containsExactly(
+        "upstream.max-body-bytes: unknown field; expected one of max-response-body-bytes, max-connections-per-host");
+    assertThat(problems("upstream: 1024\n" + MINIMAL)).containsExactly(
+        "upstream: must be a mapping of fields but was '1024'");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.switchboard.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.switchboard.server.VertxHttpTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,14 @@ class ShippedConfigsTest {
     Path file = ROOT.resolve("examples/config/redis-multi-instance.yaml");
 
     assertThatCode(() -> ConfigFile.load(file, ENV)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void composeConfig_upstreamSection_showsTheTransportsDefaultsAsItSays() {
+    GatewayConfig config = ConfigFile.load(ROOT.resolve("examples/config/redis-multi-instance.yaml"), ENV);
+
+    assertThat(config.upstreamMaxResponseBodyBytes()).isEqualTo(VertxHttpTransport.DEFAULT_MAX_RESPONSE_BODY_BYTES);
+    assertThat(config.upstreamMaxConnectionsPerHost()).isEqualTo(VertxHttpTransport.DEFAULT_MAX_CONNECTIONS_PER_HOST);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.switchboard.providers.http;
 
 import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.UpstreamErrors;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import dev.switchboard.providers.internal.http.ResponseHeaders;
 import dev.switchboard.providers.internal.okhttp.OkHttpStreamingResponse;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 
 /**
  * The default {@link HttpTransport}, on OkHttp, sized for a gateway.
@@ -49,6 +51,12 @@ import okhttp3.Response;
  *   <li>a {@link #DEFAULT_CONNECT_TIMEOUT 10 s} connect timeout, and no read, write or call timeout:
  *       the engine enforces first-token and total timeouts itself, and a slow stream must not be cut
  *       by the transport;
+ *   <li>whole bodies ({@link #execute}) of at most {@link #DEFAULT_MAX_RESPONSE_BODY_BYTES 256 MiB}:
+ *       a longer one fails the call with an {@link dev.switchboard.core.error.UpstreamException}
+ *       (502) and closes its connection, before reading when {@code Content-Length} announces it,
+ *       else as soon as the bytes read pass the limit. The same holds for a streamed body read whole
+ *       with {@link StreamingHttpResponse#readAll()} (e.g. an error answer to a streamed call); one
+ *       read as it comes is not limited here (its decoder limits what it holds at once);
  *   <li>no retries of failed connections (the engine owns retries and fallback), no redirects (an
  *       API does not redirect, and following one could forward credential headers to another host),
  *       no cookies, no cache.
@@ -75,6 +83,14 @@ public final class OkHttpTransport implements HttpTransport {
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ZERO;
   /** Whole-call timeout when not configured: none. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ZERO;
+  /**
+   * The longest whole response body read into memory when not configured: 256 MiB. The largest
+   * answers real APIs give are embeddings: 2,048 inputs (OpenAI's most per request) of 3,072
+   * dimensions, as JSON numbers of 12 to 23 bytes each with the indentation, come to 75 to 145 MB.
+   * 256 MiB leaves room above that, and still stops an upstream that never ends its body long before
+   * it has used up a gateway's heap. The limit holds per call, not for all calls together.
+   */
+  public static final long DEFAULT_MAX_RESPONSE_BODY_BYTES = 256L * 1024 * 1024;
 
   private static final Set<String> METHODS_REQUIRING_BODY = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT");
   private static final byte[] NO_BYTES = new byte[0];
@@ -88,6 +104,7 @@ public final class OkHttpTransport implements HttpTransport {
   // OkHttp parses a URL string on every request (IDN mapping included); the same few URLs come back on every call.
   private final ConcurrentHashMap<String, HttpUrl> parsedUrls = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final long maxResponseBodyBytes;
   private final String description;
 
   private OkHttpTransport(Builder b) {
@@ -107,10 +124,12 @@ public final class OkHttpTransport implements HttpTransport {
         .followRedirects(false)
         .followSslRedirects(false)
         .build();
+    this.maxResponseBodyBytes = Math.min(b.maxResponseBodyBytes, ResponseBodyTooLargeException.MAX_ARRAY_BYTES);
     this.description = "OkHttpTransport{maxRequests=" + b.maxRequests + ", maxRequestsPerHost=" + b.maxRequestsPerHost
         + ", maxIdleConnections=" + b.maxIdleConnections + ", keepAlive=" + b.keepAlive
         + ", connectTimeout=" + b.connectTimeout + ", readTimeout=" + b.readTimeout
-        + ", writeTimeout=" + b.writeTimeout + ", callTimeout=" + b.callTimeout + "}";
+        + ", writeTimeout=" + b.writeTimeout + ", callTimeout=" + b.callTimeout
+        + ", maxResponseBodyBytes=" + maxResponseBodyBytes + "}";
   }
 
   /** A builder with the defaults listed on this class. */
@@ -121,7 +140,10 @@ public final class OkHttpTransport implements HttpTransport {
   /**
    * {@inheritDoc}
    *
-   * <p>The body is read on an OkHttp dispatcher thread; the future completes there.
+   * <p>The body is read on an OkHttp dispatcher thread; the future completes there. A body longer
+   * than {@link Builder#maxResponseBodyBytes maxResponseBodyBytes} fails the future with an
+   * {@link dev.switchboard.core.error.UpstreamException} whose message gives the limit (and no byte
+   * of the body), and closes the connection.
    */
   @Override
   public CompletableFuture<HttpResponse> execute(HttpRequest request) {
@@ -140,12 +162,16 @@ public final class OkHttpTransport implements HttpTransport {
 
       @Override
       public void onResponse(Call c, Response response) {
-        try (response) {
-          byte[] body = response.body().bytes();
+        try {
+          HttpResponse whole = HttpResponse.ofOwned(response.code(), headersOf(response.headers()), readBody(response));
+          response.close();
           openCalls.remove(call);
-          future.complete(HttpResponse.ofOwned(response.code(), headersOf(response.headers()), body));
+          future.complete(whole);
         } catch (IOException | RuntimeException e) {
-          call.cancel(); // don't let close() try to drain a broken body
+          // Cancelled first, the connection is closed: close() alone would read on through the rest
+          // of a broken body, or of one too long, to give the connection back to the pool.
+          call.cancel();
+          response.close();
           openCalls.remove(call);
           future.completeExceptionally(e instanceof IOException ? failure(e) : e);
         }
@@ -178,7 +204,7 @@ public final class OkHttpTransport implements HttpTransport {
       @Override
       public void onResponse(Call c, Response response) {
         OkHttpStreamingResponse streaming = new OkHttpStreamingResponse(call, response, headersOf(response.headers()),
-            readerThreads, () -> openCalls.remove(call), OkHttpTransport.this::failure);
+            readerThreads, () -> openCalls.remove(call), OkHttpTransport.this::failure, maxResponseBodyBytes);
         if (!future.complete(streaming)) {
           streaming.close(); // the caller cancelled in the meantime: nobody will read it
         }
@@ -294,6 +320,21 @@ public final class OkHttpTransport implements HttpTransport {
     return parsedUrls.size();
   }
 
+  /** The whole body, or a failure as soon as it is known to be longer than the limit. */
+  private byte[] readBody(Response response) throws IOException {
+    ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(response.request().method(),
+        response.code(), response.header("Content-Length"), maxResponseBodyBytes);
+    if (announced != null) {
+      throw announced;
+    }
+    // No Content-Length (chunked, or decompressed by OkHttp): read up to one byte past the limit.
+    BufferedSource source = response.body().source();
+    if (source.request(maxResponseBodyBytes + 1)) {
+      throw ResponseBodyTooLargeException.exceeded(maxResponseBodyBytes);
+    }
+    return source.readByteArray();
+  }
+
   private static ResponseHeaders headersOf(Headers headers) {
     ResponseHeaders.Builder builder = ResponseHeaders.builder();
     for (int i = 0, n = headers.size(); i < n; i++) {
@@ -330,6 +371,7 @@ public final class OkHttpTransport implements HttpTransport {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+    private long maxResponseBodyBytes = DEFAULT_MAX_RESPONSE_BODY_BYTES;
 
     private Builder() {}
 
@@ -425,6 +467,23 @@ public final class OkHttpTransport implements HttpTransport {
      */
     public Builder callTimeout(Duration callTimeout) {
       this.callTimeout = notNegative(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * The longest whole response body {@link OkHttpTransport#execute execute}, or
+     * {@link StreamingHttpResponse#readAll()} of a streamed one, reads into memory (default {@value OkHttpTransport#DEFAULT_MAX_RESPONSE_BODY_BYTES}, 256 MiB; see there why). A
+     * longer body fails the call with an {@link dev.switchboard.core.error.UpstreamException} (502)
+     * and closes its connection. A body is one byte array, so no more than
+     * {@code Integer.MAX_VALUE - 8} bytes are read whatever is set.
+     *
+     * @throws IllegalArgumentException if {@code maxResponseBodyBytes < 1}
+     */
+    public Builder maxResponseBodyBytes(long maxResponseBodyBytes) {
+      if (maxResponseBodyBytes < 1) {
+        throw new IllegalArgumentException("maxResponseBodyBytes must be >= 1 but was " + maxResponseBodyBytes);
+      }
+      this.maxResponseBodyBytes = maxResponseBodyBytes;
       return this;
     }
 

@@ -62,7 +62,9 @@ public interface StreamingHttpResponse extends AutoCloseable {
    * Reads the whole body into memory: meant for small bodies such as error responses. Uses up the
    * single subscription of {@link #body()}. The future completes with the bytes (empty, never null,
    * for no body) or exceptionally as {@link #body()} would fail; cancelling it cancels the read and
-   * releases the connection.
+   * releases the connection. An implementation may refuse a body longer than it reads into memory
+   * (the bundled transports: past their {@code maxResponseBodyBytes}); the future then fails as
+   * {@link #body()} would, and the connection is closed.
    */
   default CompletableFuture<byte[]> readAll() {
     return ByteBufferCollector.collect(body());

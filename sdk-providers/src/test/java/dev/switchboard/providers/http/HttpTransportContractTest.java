@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.switchboard.core.error.SwitchboardException;
 import dev.switchboard.core.error.UpstreamException;
 import dev.switchboard.core.error.UpstreamUnavailableException;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import dev.switchboard.providers.internal.sse.SseEvent;
 import dev.switchboard.providers.internal.sse.SsePublisher;
 import dev.switchboard.providers.testing.RawHttpServer;
@@ -30,9 +31,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +62,23 @@ public abstract class HttpTransportContractTest {
 
   protected static WireMockServer wireMock;
 
+  /** The response body limit of {@link #cappedTransport()}: small, so that bodies around it are quick to send. */
+  protected static final long BODY_LIMIT = 64 * 1024;
+
   /** The transport under test; shared by the tests of one class. */
   protected abstract HttpTransport transport();
 
-  /** Fails unless every call of the last test has released its connection (waiting as a guard). */
+  /**
+   * A transport of the same kind built with a {@code maxResponseBodyBytes} of {@link #BODY_LIMIT}, and
+   * with one connection per host where the transport can be told so (a connection it failed to
+   * give back then stalls the next call); shared by the tests of one class.
+   */
+  protected abstract HttpTransport cappedTransport();
+
+  /**
+   * Fails unless every call of the last test, on {@link #transport()} and {@link #cappedTransport()},
+   * has released its connection (waiting as a guard).
+   */
   protected abstract void assertNothingLeaked();
 
   @BeforeAll
@@ -245,6 +262,116 @@ public abstract class HttpTransportContractTest {
     }
   }
 
+  @Test
+  void execute_bodyOfExactlyTheLimit_isReadWholeWithContentLengthOrChunked() throws Exception {
+    String body = "y".repeat((int) BODY_LIMIT);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      if (exchange.requestLine().contains("/length")) {
+        exchange.respond(200, "application/json", body);
+      } else {
+        exchange.startChunked(200, "application/json");
+        exchange.writeChunk(body.substring(0, 1000));
+        exchange.writeChunk(body.substring(1000));
+        exchange.endChunks();
+      }
+    })) {
+      for (String path : new String[] {"/length", "/chunked"}) {
+        HttpResponse response = await(cappedTransport().execute(HttpRequest.builder().url(server.url(path))
+            .body(new byte[0]).build()));
+
+        assertThat(response.bodyLength()).as(path).isEqualTo(BODY_LIMIT);
+        assertThat(response.bodyString()).as(path).isEqualTo(body);
+      }
+    }
+  }
+
+  @Test
+  void execute_contentLengthOverTheLimit_failsBeforeAnyBodyArrivesAndClosesTheConnection() throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      // Only the head: a transport that waited for the body would wait for ever.
+      exchange.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + (BODY_LIMIT + 1)
+          + "\r\n\r\n");
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      Throwable failure = failureOf(cappedTransport().execute(HttpRequest.builder().url(server.url("/big"))
+          .body(new byte[0]).build()));
+
+      assertThat(failure).isInstanceOf(UpstreamException.class).hasMessage("upstream failed: "
+          + "ResponseBodyTooLargeException: the response body of 65537 bytes (Content-Length) exceeds the limit of "
+          + "65536 bytes");
+      assertThat(((SwitchboardException) failure).httpStatus()).isEqualTo(502);
+      assertThat(failure.getCause()).isInstanceOf(ResponseBodyTooLargeException.class);
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void execute_chunkedBodyPastTheLimit_failsOnceItPassesWithoutItsContentAndClosesTheConnection() throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    String piece = "{\"secret\":\"sk-body-secret-" + "z".repeat(8 * 1024 - 30) + "\"}";
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.startChunked(200, "application/json");
+      long sent = 0;
+      while (sent <= BODY_LIMIT) { // one byte past the limit, then no end: a transport waiting for it would hang
+        exchange.writeChunk(piece);
+        sent += piece.length();
+      }
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      Throwable failure = failureOf(cappedTransport().execute(HttpRequest.builder().url(server.url("/endless"))
+          .body(new byte[0]).build()));
+
+      assertThat(failure).isInstanceOf(UpstreamException.class)
+          .hasMessage("upstream failed: ResponseBodyTooLargeException: the response body exceeded the limit of 65536 bytes");
+      assertThat(failure.getCause()).isInstanceOf(ResponseBodyTooLargeException.class);
+      assertThat(failure.toString()).doesNotContain("secret").doesNotContain("zzz");
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void execute_bodyOverTheLimitOnAKeptAliveConnection_closesItAndTheNextCallsAreAnswered() throws Exception {
+    String big = "b".repeat((int) BODY_LIMIT * 2);
+    Map<Integer, List<String>> pathsByConnection = new ConcurrentHashMap<>();
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.keepAlive();
+      String path = exchange.requestLine().split(" ")[1];
+      pathsByConnection.computeIfAbsent(exchange.connection(), c -> new CopyOnWriteArrayList<>()).add(path);
+      if (path.equals("/too-big")) {
+        exchange.respond(200, "application/json", big);
+      } else if (path.equals("/too-big-chunked")) {
+        exchange.startChunked(200, "application/json");
+        for (int from = 0; from < big.length(); from += 8192) {
+          exchange.writeChunk(big.substring(from, from + 8192));
+        }
+        exchange.endChunks();
+      } else {
+        exchange.respond(200, "application/json", "{\"ok\":true}");
+      }
+    })) {
+      for (String path : new String[] {"/small", "/small", "/too-big", "/small", "/too-big-chunked", "/small"}) {
+        CompletableFuture<HttpResponse> call = cappedTransport().execute(HttpRequest.builder().url(server.url(path))
+            .body(new byte[0]).build());
+
+        if (path.startsWith("/too-big")) {
+          assertThat(failureOf(call)).as(path).isInstanceOf(UpstreamException.class)
+              .hasMessageContaining("limit of 65536 bytes");
+        } else {
+          assertThat(await(call).bodyString()).isEqualTo("{\"ok\":true}");
+        }
+      }
+
+      // A connection given back with the rest of a body unread would answer the next call with it.
+      assertThat(pathsByConnection.values()).as("answers kept alive are reused")
+          .anySatisfy(paths -> assertThat(paths).hasSizeGreaterThan(1));
+      assertThat(pathsByConnection.values()).as("no call after a body over the limit on its connection")
+          .allSatisfy(paths -> assertThat(paths.subList(0, paths.size() - 1)).noneMatch(p -> p.startsWith("/too-big")));
+    }
+  }
+
   // ---- stream ----
 
   @Test
@@ -297,6 +424,63 @@ public abstract class HttpTransportContractTest {
     assertThat(response.status()).isEqualTo(500);
     assertThat(response.isSuccessful()).isFalse();
     assertThat(new String(await(response.readAll()), StandardCharsets.UTF_8)).isEqualTo("{\"error\":{\"message\":\"boom\"}}");
+  }
+
+  @Test
+  void stream_readAllOfAnErrorBodyWithContentLengthOverTheLimit_failsBeforeAnyBodyArrivesAndClosesTheConnection()
+      throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.write("HTTP/1.1 500 X\r\nContent-Type: application/json\r\nContent-Length: " + (BODY_LIMIT + 1)
+          + "\r\n\r\n");
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      Throwable failure = failureOf(response.readAll());
+
+      assertThat(failure).isInstanceOf(UpstreamException.class).hasMessage("upstream failed: "
+          + "ResponseBodyTooLargeException: the response body of 65537 bytes (Content-Length) exceeds the limit of "
+          + "65536 bytes");
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void stream_readAllOfAChunkedErrorBodyPastTheLimit_failsWithoutItsContentAndClosesTheConnection() throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    String piece = "{\"secret\":\"" + "z".repeat(8 * 1024 - 14) + "\"}";
+    try (RawHttpServer server = RawHttpServer.start(exchange -> {
+      exchange.startChunked(500, "application/json");
+      for (long sent = 0; sent <= BODY_LIMIT; sent += piece.length()) {
+        exchange.writeChunk(piece);
+      }
+      exchange.awaitClientGone();
+      clientGone.countDown();
+    })) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      Throwable failure = failureOf(response.readAll());
+
+      assertThat(failure).isInstanceOf(UpstreamException.class)
+          .hasMessage("upstream failed: ResponseBodyTooLargeException: the response body exceeded the limit of 65536 bytes");
+      assertThat(failure.toString()).doesNotContain("secret").doesNotContain("zzz");
+      assertThat(clientGone.await(GUARD_SECONDS, TimeUnit.SECONDS)).as("server saw the connection closed").isTrue();
+    }
+  }
+
+  @Test
+  void stream_readAllOfABodyOfExactlyTheLimit_returnsItWhole() throws Exception {
+    String body = "e".repeat((int) BODY_LIMIT);
+    try (RawHttpServer server = RawHttpServer.start(exchange -> exchange.respond(500, "application/json", body))) {
+      StreamingHttpResponse response = await(cappedTransport().stream(HttpRequest.builder().url(server.url("/sse"))
+          .body(new byte[0]).build()));
+
+      assertThat(new String(await(response.readAll()), StandardCharsets.UTF_8)).isEqualTo(body);
+    }
   }
 
   @Test

@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
 class OkHttpTransportTest extends HttpTransportContractTest {
 
   private static OkHttpTransport transport;
+  private static OkHttpTransport capped;
 
   @BeforeAll
   static void createTransport() {
     transport = OkHttpTransport.builder().build();
+    capped = OkHttpTransport.builder().maxResponseBodyBytes(BODY_LIMIT).build();
   }
 
   @AfterAll
   static void closeTransport() {
     transport.close();
+    capped.close();
   }
 
   @Override
@@ -37,8 +40,14 @@ class OkHttpTransportTest extends HttpTransportContractTest {
   }
 
   @Override
+  protected HttpTransport cappedTransport() {
+    return capped;
+  }
+
+  @Override
   protected void assertNothingLeaked() {
     assertEventually(transport);
+    assertEventually(capped);
   }
 
   /**
@@ -64,7 +73,8 @@ class OkHttpTransportTest extends HttpTransportContractTest {
     assertThat(transport.maxRequestsPerHost()).isEqualTo(1024);
     assertThat(transport.toString()).isEqualTo("OkHttpTransport{maxRequests=1024, maxRequestsPerHost=1024, "
         + "maxIdleConnections=256, keepAlive=PT5M, connectTimeout=PT10S, readTimeout=PT0S, writeTimeout=PT0S, "
-        + "callTimeout=PT0S}");
+        + "callTimeout=PT0S, maxResponseBodyBytes=268435456}");
+    assertThat(OkHttpTransport.DEFAULT_MAX_RESPONSE_BODY_BYTES).isEqualTo(256L * 1024 * 1024);
   }
 
   @Test
@@ -86,13 +96,20 @@ class OkHttpTransportTest extends HttpTransportContractTest {
         .hasMessage("writeTimeout");
     assertThatThrownBy(() -> builder.callTimeout(Duration.ofSeconds(-2))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("callTimeout must not be negative but was PT-2S");
+    assertThatThrownBy(() -> builder.maxResponseBodyBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxResponseBodyBytes must be >= 1 but was 0");
   }
 
   @Test
   void builder_customLimits_areApplied() {
-    try (OkHttpTransport custom = OkHttpTransport.builder().maxRequests(10).maxRequestsPerHost(3).build()) {
+    try (OkHttpTransport custom = OkHttpTransport.builder().maxRequests(10).maxRequestsPerHost(3)
+        .maxResponseBodyBytes(1).build()) {
       assertThat(custom.maxRequestsPerHost()).isEqualTo(3);
-      assertThat(custom.toString()).startsWith("OkHttpTransport{maxRequests=10, maxRequestsPerHost=3,");
+      assertThat(custom.toString()).startsWith("OkHttpTransport{maxRequests=10, maxRequestsPerHost=3,")
+          .endsWith(", maxResponseBodyBytes=1}");
+    }
+    try (OkHttpTransport huge = OkHttpTransport.builder().maxResponseBodyBytes(Long.MAX_VALUE).build()) {
+      assertThat(huge.toString()).as("a body is one array").endsWith(", maxResponseBodyBytes=2147483639}");
     }
   }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  *
  * <p>Every connection serves one request on its own thread: the request head and a
  * {@code Content-Length} body are read, then the {@link Handler} writes whatever it likes; the
- * socket is closed when the handler returns (unless the handler closed or reset it already).
+ * socket is closed when the handler returns (unless the handler closed or reset it already), or,
+ * when the handler asked for {@link Exchange#keepAlive()}, the connection's next request is read.
  */
 public final class RawHttpServer implements AutoCloseable {
 
@@ -44,6 +45,7 @@ public final class RawHttpServer implements AutoCloseable {
     return t;
   });
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
   private final List<Throwable> handlerFailures = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -91,15 +93,19 @@ public final class RawHttpServer implements AutoCloseable {
         return; // closed
       }
       sockets.add(socket);
-      threads.execute(() -> serve(socket));
+      int connection = accepted.incrementAndGet();
+      threads.execute(() -> serve(socket, connection));
     }
   }
 
-  private void serve(Socket socket) {
+  private void serve(Socket socket, int connection) {
     try {
-      Exchange exchange = new Exchange(socket);
-      exchange.readRequest();
-      handler.handle(exchange);
+      Exchange exchange;
+      do {
+        exchange = new Exchange(socket, connection);
+        exchange.readRequest();
+        handler.handle(exchange);
+      } while (exchange.keepAlive);
     } catch (IOException clientWentAway) {
       // expected in tests that cut or cancel connections
     } catch (InterruptedException e) {
@@ -123,15 +129,18 @@ public final class RawHttpServer implements AutoCloseable {
   /** One request and the means to answer it. */
   public static final class Exchange {
     private final Socket socket;
+    private final int connection;
     private final InputStream in;
     private final OutputStream out;
+    private boolean keepAlive;
     private String requestLine;
     private final List<String> headerLines = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
 
-    Exchange(Socket socket) throws IOException {
+    Exchange(Socket socket, int connection) throws IOException {
       this.socket = socket;
+      this.connection = connection;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
     }
@@ -164,6 +173,19 @@ public final class RawHttpServer implements AutoCloseable {
       }
     }
 
+    /** Which connection the request came on: 1 for the first the server accepted, 2 for the next, … */
+    public int connection() {
+      return connection;
+    }
+
+    /**
+     * Answers on this connection without {@code Connection: close} from now on, and serves the
+     * connection's next request once the handler has returned: for checks of connection reuse.
+     */
+    public void keepAlive() {
+      keepAlive = true;
+    }
+
     /** e.g. {@code POST /v1/chat HTTP/1.1} */
     public String requestLine() {
       return requestLine;
@@ -183,19 +205,26 @@ public final class RawHttpServer implements AutoCloseable {
       return body.clone();
     }
 
-    /** Writes a complete response with a {@code Content-Length} body and {@code Connection: close}. */
+    /**
+     * Writes a complete response with a {@code Content-Length} body and {@code Connection: close}
+     * (unless {@link #keepAlive()}).
+     */
     public void respond(int status, String contentType, String body) throws IOException {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       write("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType + "\r\nContent-Length: " + bytes.length
-          + "\r\nConnection: close\r\n\r\n");
+          + connectionClose() + "\r\n\r\n");
       out.write(bytes);
       out.flush();
     }
 
-    /** Writes a status line and headers for a chunked body. */
+    /** Writes a status line and headers for a chunked body, with {@code Connection: close} unless {@link #keepAlive()}. */
     public void startChunked(int status, String contentType) throws IOException {
       write("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType
-          + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+          + "\r\nTransfer-Encoding: chunked" + connectionClose() + "\r\n\r\n");
+    }
+
+    private String connectionClose() {
+      return keepAlive ? "" : "\r\nConnection: close";
     }
 
     /** Writes and flushes one chunk of a chunked body. */

@@ -1,24 +1,30 @@
 package dev.switchboard.providers.internal.flow;
 
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
- * Reads a whole byte publisher into one array. Cancelling the returned future cancels the
- * subscription.
+ * Reads a whole byte publisher into one array, up to a limit if given one. Cancelling the returned
+ * future cancels the subscription.
  */
 public final class ByteBufferCollector implements Flow.Subscriber<ByteBuffer> {
 
   private final CompletableFuture<byte[]> future = new CompletableFuture<>();
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-  // Only touched from signals, which the publisher delivers serially.
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final long maxBytes;
+  private final Function<Throwable, Throwable> failures;
+  // Only touched from signals, which the publisher delivers serially; null once past the limit.
+  private ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  private ByteBufferCollector() {
+  private ByteBufferCollector(long maxBytes, Function<Throwable, Throwable> failures) {
+    this.maxBytes = maxBytes;
+    this.failures = failures;
     future.whenComplete((bytes, failure) -> {
       if (future.isCancelled()) {
         Flow.Subscription s = subscription.get();
@@ -31,8 +37,18 @@ public final class ByteBufferCollector implements Flow.Subscriber<ByteBuffer> {
 
   /** Subscribes to {@code publisher} with unbounded demand and collects every byte it emits. */
   public static CompletableFuture<byte[]> collect(Flow.Publisher<ByteBuffer> publisher) {
+    return collect(publisher, Long.MAX_VALUE, Function.identity());
+  }
+
+  /**
+   * Like {@link #collect(Flow.Publisher)}, but once more than {@code maxBytes} have arrived the
+   * subscription is cancelled, what was collected is dropped, and the future fails with
+   * {@code failures} applied to a {@link ResponseBodyTooLargeException}.
+   */
+  public static CompletableFuture<byte[]> collect(Flow.Publisher<ByteBuffer> publisher, long maxBytes,
+      Function<Throwable, Throwable> failures) {
     Objects.requireNonNull(publisher, "publisher");
-    ByteBufferCollector collector = new ByteBufferCollector();
+    ByteBufferCollector collector = new ByteBufferCollector(maxBytes, Objects.requireNonNull(failures, "failures"));
     publisher.subscribe(collector);
     return collector.future;
   }
@@ -53,6 +69,15 @@ public final class ByteBufferCollector implements Flow.Subscriber<ByteBuffer> {
 
   @Override
   public void onNext(ByteBuffer item) {
+    if (out == null) {
+      return; // past the limit: cancelled, and nothing more is wanted
+    }
+    if (item.remaining() > maxBytes - out.size()) {
+      out = null;
+      subscription.get().cancel();
+      future.completeExceptionally(failures.apply(ResponseBodyTooLargeException.exceeded(maxBytes)));
+      return;
+    }
     if (item.hasArray()) {
       out.write(item.array(), item.arrayOffset() + item.position(), item.remaining());
       item.position(item.limit());
@@ -70,6 +95,8 @@ public final class ByteBufferCollector implements Flow.Subscriber<ByteBuffer> {
 
   @Override
   public void onComplete() {
-    future.complete(out.toByteArray());
+    if (out != null) {
+      future.complete(out.toByteArray());
+    }
   }
 }

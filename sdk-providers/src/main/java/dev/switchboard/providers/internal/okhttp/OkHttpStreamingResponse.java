@@ -1,7 +1,9 @@
 package dev.switchboard.providers.internal.okhttp;
 
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.flow.ByteBufferCollector;
 import dev.switchboard.providers.internal.flow.Demand;
+import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
 import dev.switchboard.providers.internal.http.ResponseHeaders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,6 +50,7 @@ public final class OkHttpStreamingResponse implements StreamingHttpResponse {
   private final Executor readers;
   private final Runnable onRelease;
   private final Function<Throwable, Throwable> failures;
+  private final long maxReadAllBytes;
   private final Flow.Publisher<ByteBuffer> body = this::subscribe;
   // null: not subscribed; a BodySubscription: subscribed; CLOSED: closed before subscription
   private final AtomicReference<Object> state = new AtomicReference<>();
@@ -59,9 +63,10 @@ public final class OkHttpStreamingResponse implements StreamingHttpResponse {
    * @param readers runs read loops (blocking reads) and background discards
    * @param onRelease runs once, when the connection is released, before any terminal signal
    * @param failures maps a read failure to what the subscriber receives
+   * @param maxReadAllBytes the longest body {@link #readAll()} takes in
    */
   public OkHttpStreamingResponse(Call call, Response response, ResponseHeaders headers, Executor readers,
-      Runnable onRelease, Function<Throwable, Throwable> failures) {
+      Runnable onRelease, Function<Throwable, Throwable> failures, long maxReadAllBytes) {
     this.call = Objects.requireNonNull(call, "call");
     this.response = Objects.requireNonNull(response, "response");
     this.status = response.code();
@@ -69,6 +74,7 @@ public final class OkHttpStreamingResponse implements StreamingHttpResponse {
     this.readers = Objects.requireNonNull(readers, "readers");
     this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
     this.failures = Objects.requireNonNull(failures, "failures");
+    this.maxReadAllBytes = maxReadAllBytes;
   }
 
   @Override
@@ -89,6 +95,25 @@ public final class OkHttpStreamingResponse implements StreamingHttpResponse {
   @Override
   public Flow.Publisher<ByteBuffer> body() {
     return body;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A body longer than {@code maxReadAllBytes} fails the future with {@code failures} applied to
+   * a {@link ResponseBodyTooLargeException} and closes the connection: before reading when
+   * {@code Content-Length} announces it, else once the bytes read pass it.
+   */
+  @Override
+  public CompletableFuture<byte[]> readAll() {
+    ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(response.request().method(),
+        status, headers.first("Content-Length"), maxReadAllBytes);
+    if (announced != null) {
+      call.cancel(); // closed, not read on to the end to pool the connection
+      close();
+      return CompletableFuture.failedFuture(failures.apply(announced));
+    }
+    return ByteBufferCollector.collect(body, maxReadAllBytes, failures);
   }
 
   @Override
