@@ -663,10 +663,6 @@ public final class ConfigFile {
         }
       }
     }
-    if (h != null && (node == null || node.isNull() || node.isEmpty())) {
-      problems.add("server.client-ip-header: has no effect without server.trusted-proxies: the client IP is the "
-          + "socket peer's unless the peer is a trusted proxy");
-    }
     return TrustedProxies.of(entries, header);
   }
 

@@ -191,6 +191,10 @@ class ConfigFileTest {
 
     assertThat(c.trustedProxies()).isSameAs(TrustedProxies.NONE);
     assertThat(parse(MINIMAL, Map.of()).trustedProxies().isEmpty()).isTrue();
+    TrustedProxies headerOnly = parse("server: { trusted-proxies: [], client-ip-header: forwarded }\n" + MINIMAL,
+        Map.of()).trustedProxies();
+    assertThat(headerOnly.isEmpty()).isTrue();
+    assertThat(headerOnly.clientIp("127.0.0.1", java.util.List.of("for=198.51.100.1"))).isEqualTo("127.0.0.1");
   }
 
   @Test
@@ -232,9 +236,6 @@ class ConfigFileTest {
     assertThat(problems("server: { trusted-proxies: 10.0.0.0/8 }\n" + MINIMAL)).containsExactly(
         "server.trusted-proxies: must be a list of IP addresses and CIDR ranges such as [10.0.0.0/8, \"fd00::/8\"] "
             + "but was '10.0.0.0/8'");
-    assertThat(problems("server: { client-ip-header: forwarded }\n" + MINIMAL)).containsExactly(
-        "server.client-ip-header: has no effect without server.trusted-proxies: the client IP is the socket peer's "
-            + "unless the peer is a trusted proxy");
   }
 
   @Test
@@ -391,6 +392,7 @@ class ConfigFileTest {
 
     assertThat(c.groups()).extracting(ModelGroup::name).containsExactly("fast");
     assertThat(c.keysFile()).isEqualTo(Path.of("/var/lib/switchboard/keys.json"));
+    assertThat(c.trustedProxies().entries()).containsExactly("10.0.0.0/8");
   }
 
   @Test
