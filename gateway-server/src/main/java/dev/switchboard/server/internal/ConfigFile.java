@@ -268,14 +268,17 @@ public final class ConfigFile {
     Integer port = null;
     Long maxBody = null;
     Duration shutdown = null;
+    TrustedProxies trustedProxies = TrustedProxies.NONE;
     ObjectNode server = object(root, "server", "");
     if (server != null) {
-      known(server, "server", "host", "port", "max-body-bytes", "shutdown-timeout");
+      known(server, "server", "host", "port", "max-body-bytes", "shutdown-timeout", "trusted-proxies",
+          "client-ip-header");
       host = string(server, "host", "server");
       Long p = integer(server, "port", "server", 0, 65535);
       port = p == null ? null : p.intValue();
       maxBody = integer(server, "max-body-bytes", "server", 1, Long.MAX_VALUE);
       shutdown = duration(server, "shutdown-timeout", "server", true);
+      trustedProxies = trustedProxies(server);
     }
 
     Long maxResponseBody = null;
@@ -419,8 +422,8 @@ public final class ConfigFile {
       }
     }
 
-    return new GatewayConfig(host, port, maxBody, shutdown, maxResponseBody, maxConnections, masterKey, mode, modeSet,
-        keysFile, providers, demoProviders, groups, cache, cacheSet, limits, alertAt, redisUri);
+    return new GatewayConfig(host, port, maxBody, shutdown, trustedProxies, maxResponseBody, maxConnections,
+        masterKey, mode, modeSet, keysFile, providers, demoProviders, groups, cache, cacheSet, limits, alertAt, redisUri);
   }
 
   private ProviderConfig provider(String name, ObjectNode p, String path) {
@@ -626,6 +629,41 @@ public final class ConfigFile {
       }
     }
     return out;
+  }
+
+  /** {@code server.trusted-proxies} and {@code server.client-ip-header}. */
+  private TrustedProxies trustedProxies(ObjectNode server) {
+    TrustedProxies.Header header = TrustedProxies.Header.X_FORWARDED_FOR;
+    String h = string(server, "client-ip-header", "server");
+    if (h != null) {
+      header = TrustedProxies.Header.of(h);
+      if (header == null) {
+        problems.add("server.client-ip-header: unknown header '" + h + "'; expected x-forwarded-for or forwarded");
+        header = TrustedProxies.Header.X_FORWARDED_FOR;
+      }
+    }
+    JsonNode node = server.get("trusted-proxies");
+    List<String> entries = new ArrayList<>();
+    if (node != null && !node.isNull()) {
+      if (!node.isArray()) {
+        problems.add("server.trusted-proxies: must be a list of IP addresses and CIDR ranges such as "
+            + "[10.0.0.0/8, \"fd00::/8\"] but was " + describe(node));
+        return TrustedProxies.NONE;
+      }
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode n = node.get(i);
+        String path = "server.trusted-proxies[" + i + "]";
+        String entry = n.isTextual() ? n.textValue().strip() : null;
+        String problem = entry == null ? "must be an IP address or CIDR range but was " + describe(n)
+            : TrustedProxies.problem(entry);
+        if (problem != null) {
+          problems.add(path + ": " + (entry == null ? "" : "'" + entry + "': ") + problem);
+        } else {
+          entries.add(entry);
+        }
+      }
+    }
+    return TrustedProxies.of(entries, header);
   }
 
   private List<BigDecimal> alertAt(JsonNode node, String path) {

@@ -32,6 +32,7 @@ public final class GatewayConfig {
   final Integer port;
   final Long maxBodyBytes;
   final Duration shutdownTimeout;
+  final TrustedProxies trustedProxies;
   final Long upstreamMaxResponseBodyBytes;
   final Integer upstreamMaxConnectionsPerHost;
   final String masterKey;
@@ -48,6 +49,7 @@ public final class GatewayConfig {
   final String redisUri;
 
   GatewayConfig(String host, Integer port, Long maxBodyBytes, Duration shutdownTimeout,
+      TrustedProxies trustedProxies,
       Long upstreamMaxResponseBodyBytes, Integer upstreamMaxConnectionsPerHost, String masterKey,
       AuthMode authMode, boolean authModeSet, Path keysFile, List<ProviderConfig> providers, Set<String> demoProviders,
       List<ModelGroup> groups, CacheSettings cache, boolean cacheSet, Map<String, Map<String, Long>> limits,
@@ -56,6 +58,7 @@ public final class GatewayConfig {
     this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.shutdownTimeout = shutdownTimeout;
+    this.trustedProxies = trustedProxies;
     this.upstreamMaxResponseBodyBytes = upstreamMaxResponseBodyBytes;
     this.upstreamMaxConnectionsPerHost = upstreamMaxConnectionsPerHost;
     this.masterKey = masterKey;
@@ -92,6 +95,14 @@ public final class GatewayConfig {
   /** {@code server.shutdown-timeout}, or null. */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /**
+   * {@code server.trusted-proxies} with {@code server.client-ip-header}; {@link TrustedProxies#NONE}
+   * (the socket peer is the client) unless set.
+   */
+  TrustedProxies trustedProxies() {
+    return trustedProxies;
   }
 
   /**
@@ -173,6 +184,7 @@ public final class GatewayConfig {
   @Override
   public String toString() {
     return "GatewayConfig{" + summary() + ", host=" + host + ", port=" + port
+        + ", trustedProxies=" + trustedProxies.entries()
         + ", upstreamMaxResponseBodyBytes=" + upstreamMaxResponseBodyBytes
         + ", upstreamMaxConnectionsPerHost=" + upstreamMaxConnectionsPerHost + ", authMode=" + authMode
         + ", masterKey=" + (masterKey == null ? "unset" : "set") + ", keysFile=" + keysFile + ", cache=" + cache

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class GatewayRouter {
   static final String REQUEST_ID_KEY = "switchboard.requestId";
   static final String PRINCIPAL_KEY = "switchboard.principal";
   static final String ACCESS_KEY = "switchboard.access";
+  static final String CLIENT_IP_KEY = "switchboard.clientIp";
   private static final String MODELS_PREFIX = "/v1/models/";
   private static final Buffer LIVE = Buffer.buffer("{\"status\":\"up\"}");
 
@@ -61,10 +63,11 @@ final class GatewayRouter {
     final List<StatusHandler.Component> components;
     final Map<String, String> providerTypes;
     final AccessLog accessLog; // null: no access log
+    final TrustedProxies trustedProxies;
 
     Routes(Switchboard switchboard, PrometheusMeterRegistry metrics, long maxBodyBytes, Authenticator auth,
         AdminHandler admin, List<StatusHandler.Component> components, Map<String, String> providerTypes,
-        AccessLog accessLog) {
+        AccessLog accessLog, TrustedProxies trustedProxies) {
       this.switchboard = switchboard;
       this.metrics = metrics;
       this.maxBodyBytes = maxBodyBytes;
@@ -73,12 +76,13 @@ final class GatewayRouter {
       this.components = List.copyOf(components);
       this.providerTypes = Map.copyOf(providerTypes);
       this.accessLog = accessLog;
+      this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     static Routes open(Switchboard switchboard, PrometheusMeterRegistry metrics, long maxBodyBytes) {
       return new Routes(switchboard, metrics, maxBodyBytes, new Authenticator(false, null,
           InMemoryKeyStore.create(), switchboard.budgets(), Clock.systemUTC()),
-          null, List.of(), Map.of(), null);
+          null, List.of(), Map.of(), null, TrustedProxies.NONE);
     }
   }
 
@@ -90,6 +94,14 @@ final class GatewayRouter {
     long maxBodyBytes = r.maxBodyBytes;
     Router router = Router.router(vertx);
     router.route().handler(GatewayRouter::assignRequestId);
+    if (!r.trustedProxies.isEmpty()) {
+      // Only with trusted proxies: without, the peer is the client and a request pays nothing for this.
+      TrustedProxies proxies = r.trustedProxies;
+      router.route().handler(ctx -> {
+        ctx.put(CLIENT_IP_KEY, proxies.clientIp(peerIp(ctx), ctx.request().headers().getAll(proxies.header().name)));
+        ctx.next();
+      });
+    }
     if (r.accessLog != null) {
       router.route("/v1/*").handler(ctx -> beginAccessLog(ctx, r.accessLog));
       router.route("/admin/*").handler(ctx -> beginAccessLog(ctx, r.accessLog));
@@ -164,7 +176,16 @@ final class GatewayRouter {
     return ctx.get(ACCESS_KEY);
   }
 
+  /**
+   * The client's IP: the socket peer's, or with {@code server.trusted-proxies} the one its trusted
+   * proxies forwarded (see {@link TrustedProxies}). What rate limits and the access log see.
+   */
   static String clientIp(RoutingContext ctx) {
+    String forwarded = ctx.get(CLIENT_IP_KEY);
+    return forwarded != null ? forwarded : peerIp(ctx);
+  }
+
+  private static String peerIp(RoutingContext ctx) {
     return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 

@@ -250,13 +250,18 @@ public final class GatewayRuntime implements AutoCloseable {
       AdminHandler admin = masterKey == null ? null
           : new AdminHandler(switchboard, keyStore, config == null ? null : config.alertAt(), clock);
       GatewayRouter.Routes routes = new GatewayRouter.Routes(switchboard, metrics, maxBody, auth, admin, components,
-          providerTypes, accessLog);
+          providerTypes, accessLog, config == null ? TrustedProxies.NONE : config.trustedProxies());
       GatewayServer server = GatewayServer.start(vertx, routes, host, port, shutdown);
       resources.add(server);
 
       log.info("Switchboard gateway listening on http://{}:{}/v1{}; {}; {}", host, server.port(),
           settings.configFile() == null ? " (no configuration file: embedded default)"
               : " with configuration " + settings.configFile(), summary, stores);
+      TrustedProxies proxies = config == null ? TrustedProxies.NONE : config.trustedProxies();
+      if (!proxies.isEmpty()) {
+        log.info("Client IPs come from {} when the peer is a trusted proxy: {}", proxies.header().name,
+            String.join(", ", proxies.entries()));
+      }
       if (open) {
         log.warn("auth.mode is none: the gateway serves without keys on {}; make sure something in front of it "
             + "authenticates callers", host);

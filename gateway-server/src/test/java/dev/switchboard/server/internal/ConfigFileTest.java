@@ -181,7 +181,61 @@ class ConfigFileTest {
     assertThat(problems("server: { prot: 8080 }\nsevrer: {}\n" + MINIMAL)).containsExactly(
         "sevrer: unknown field; expected one of server, upstream, auth, providers, models, cache, limits, budgets, "
             + "redis",
-        "server.prot: unknown field; expected one of host, port, max-body-bytes, shutdown-timeout");
+        "server.prot: unknown field; expected one of host, port, max-body-bytes, shutdown-timeout, "
+            + "trusted-proxies, client-ip-header");
+  }
+
+  @Test
+  void trustedProxies_unset_isEmptySoThePeerIsTheClient() {
+    GatewayConfig c = parse("server: { port: 8080 }\n" + MINIMAL, Map.of());
+
+    assertThat(c.trustedProxies()).isSameAs(TrustedProxies.NONE);
+    assertThat(parse(MINIMAL, Map.of()).trustedProxies().isEmpty()).isTrue();
+    TrustedProxies headerOnly = parse("server: { trusted-proxies: [], client-ip-header: forwarded }\n" + MINIMAL,
+        Map.of()).trustedProxies();
+    assertThat(headerOnly.isEmpty()).isTrue();
+    assertThat(headerOnly.clientIp("127.0.0.1", java.util.List.of("for=198.51.100.1"))).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void trustedProxies_ipv4Ipv6AndRanges_loadWithTheDefaultHeader() {
+    GatewayConfig c = parse("server:\n  trusted-proxies: [10.0.0.0/8, \"fd00::/8\", 127.0.0.1, '::1']\n" + MINIMAL,
+        Map.of());
+
+    assertThat(c.trustedProxies().entries()).containsExactly("10.0.0.0/8", "fd00::/8", "127.0.0.1", "::1");
+    assertThat(c.trustedProxies().header()).isEqualTo(TrustedProxies.Header.X_FORWARDED_FOR);
+    assertThat(c.trustedProxies().trusts("10.20.30.40")).isTrue();
+    assertThat(c.trustedProxies().trusts("fd00::9")).isTrue();
+    assertThat(c.trustedProxies().trusts("192.0.2.1")).isFalse();
+    assertThat(c.toString()).contains("trustedProxies=[10.0.0.0/8, fd00::/8, 127.0.0.1, ::1]");
+  }
+
+  @Test
+  void trustedProxies_fromAnEnvironmentVariableAndWithForwarded_load() {
+    GatewayConfig c = parse("server: { trusted-proxies: ['${LB}'], client-ip-header: Forwarded }\n" + MINIMAL,
+        Map.of("LB", "192.168.0.0/16"));
+
+    assertThat(c.trustedProxies().entries()).containsExactly("192.168.0.0/16");
+    assertThat(c.trustedProxies().header()).isEqualTo(TrustedProxies.Header.FORWARDED);
+  }
+
+  @Test
+  void trustedProxies_invalidEntries_areRefusedNamingThePath() {
+    assertThat(problems(String.join("\n",
+        "server:",
+        "  trusted-proxies: [10.0.0.0/8, lb.internal, 10.0.0.0/33, 10.1.0.0/8, { a: b }, 7]",
+        "  client-ip-header: x-real-ip",
+        "") + MINIMAL)).containsExactly(
+        "server.client-ip-header: unknown header 'x-real-ip'; expected x-forwarded-for or forwarded",
+        "server.trusted-proxies[1]: 'lb.internal': not an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8 "
+            + "(host names are not resolved)",
+        "server.trusted-proxies[2]: '10.0.0.0/33': the prefix length must be 0 to 32 but was '33'",
+        "server.trusted-proxies[3]: '10.1.0.0/8': has address bits set past the /8 prefix; the range is 10.0.0.0/8",
+        "server.trusted-proxies[4]: must be an IP address or CIDR range but was a mapping",
+        "server.trusted-proxies[5]: must be an IP address or CIDR range but was '7'");
+    assertThat(problems("server: { trusted-proxies: 10.0.0.0/8 }\n" + MINIMAL)).containsExactly(
+        "server.trusted-proxies: must be a list of IP addresses and CIDR ranges such as [10.0.0.0/8, \"fd00::/8\"] "
+            + "but was '10.0.0.0/8'");
   }
 
   @Test
@@ -338,6 +392,7 @@ class ConfigFileTest {
 
     assertThat(c.groups()).extracting(ModelGroup::name).containsExactly("fast");
     assertThat(c.keysFile()).isEqualTo(Path.of("/var/lib/switchboard/keys.json"));
+    assertThat(c.trustedProxies().entries()).containsExactly("10.0.0.0/8");
   }
 
   @Test

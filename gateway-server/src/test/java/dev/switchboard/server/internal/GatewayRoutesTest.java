@@ -45,7 +45,7 @@ class GatewayRoutesTest {
   private void start(KeyStore keys, List<StatusHandler.Component> components) {
     Authenticator auth = new Authenticator(true, null, keys, switchboard.budgets(), Clock.systemUTC());
     server = GatewayServer.start(new GatewayRouter.Routes(switchboard, null, 1024 * 1024, auth, null, components,
-        Map.of(), null), "127.0.0.1", 0, Duration.ofSeconds(5));
+        Map.of(), null, TrustedProxies.NONE), "127.0.0.1", 0, Duration.ofSeconds(5));
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {

@@ -35,6 +35,14 @@ class ShippedConfigsTest {
   }
 
   @Test
+  void composeConfig_trustedProxies_showTheDefaultsAsTheySay() {
+    GatewayConfig config = ConfigFile.load(ROOT.resolve("examples/config/redis-multi-instance.yaml"), ENV);
+
+    assertThat(config.trustedProxies().isEmpty()).isTrue();
+    assertThat(config.trustedProxies().header()).isEqualTo(TrustedProxies.Header.X_FORWARDED_FOR);
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void kubernetesConfigMap_loadsWithTheGatewaysLoader() throws Exception {
     Map<String, Object> configMap = new Yaml().load(Files.readString(ROOT.resolve("deploy/k8s/configmap.yaml")));
