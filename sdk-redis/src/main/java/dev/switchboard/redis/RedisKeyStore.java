@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  * every reconnect, which listeners hear as {@link SharedKeyStore.Listener#changesMissed()}); the last
  * listener removed, or closing the {@code RedisConnection}, closes it. Pub/sub delivers at most once:
  * a message sent while the connection is down is lost, so a cache must still expire what it holds.
+ * With Redis ACLs the user needs the channel ({@code &*} or the channel's name); without it keys are
+ * still created and revoked, and listeners hear nothing (the subscription is retried, with a warning).
  *
  * <p><b>Failures.</b> Nothing blocks or waits for Redis beyond the connection's command timeout: while
  * Redis is down every operation completes exceptionally at once (a Cluster connection after its
@@ -79,13 +81,15 @@ public final class RedisKeyStore implements SharedKeyStore {
 
   // KEYS[1] the key's hash, KEYS[2] the hash index, KEYS[3] the id set; ARGV id, JSON, score, revoked or '',
   // the key's SHA-256, the changes channel. Returns 0 when created, 1 when the id exists, 2 when the hash does.
+  // PUBLISH through pcall in both scripts: a user without permission on the channel (Redis ACLs) still creates
+  // and revokes keys; caches then learn of changes by their TTL only.
   private static final byte[] CREATE = String.join("\n",
       "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end",
       "if not redis.call('SET', KEYS[2], ARGV[1], 'NX') then return 2 end",
       "redis.call('HSET', KEYS[1], 'v', ARGV[2])",
       "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'revoked', ARGV[4]) end",
       "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])",
-      "redis.call('PUBLISH', ARGV[6], ARGV[5])",
+      "redis.pcall('PUBLISH', ARGV[6], ARGV[5])",
       "return 0").getBytes(StandardCharsets.UTF_8);
   // KEYS[1] the key's hash; ARGV[1] the revocation time, ARGV[2] the changes channel. Returns the hash's
   // fields, none when no such key. Publishes the key's SHA-256 (from its JSON) also when it was revoked before.
@@ -94,7 +98,7 @@ public final class RedisKeyStore implements SharedKeyStore {
       "redis.call('HSETNX', KEYS[1], 'revoked', ARGV[1])",
       "local ok, key = pcall(cjson.decode, redis.call('HGET', KEYS[1], 'v'))",
       "if ok and type(key) == 'table' and type(key['hash']) == 'string' then",
-      "  redis.call('PUBLISH', ARGV[2], key['hash'])",
+      "  redis.pcall('PUBLISH', ARGV[2], key['hash'])",
       "end",
       "return redis.call('HGETALL', KEYS[1])").getBytes(StandardCharsets.UTF_8);
 

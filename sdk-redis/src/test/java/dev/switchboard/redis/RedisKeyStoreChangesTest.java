@@ -275,6 +275,28 @@ class RedisKeyStoreChangesTest {
     }
   }
 
+  @Test
+  void userWithoutPermissionOnTheChannel_stillCreatesAndRevokesKeys() throws Exception {
+    redis.server().command("ACL", "SETUSER", "nochannels", "on", ">s3cret", "~*", "+@all", "resetchannels");
+    RedisConnection c = RedisConnection.builder().uri("redis://nochannels:s3cret@127.0.0.1:" + redis.server().port())
+        .maxReconnectDelay(Duration.ofMillis(200)).build();
+    closeables.add(c);
+    RedisKeyStore store = RedisKeyStore.builder(c).keyPrefix("test:").build();
+    Recorder heard = new Recorder();
+    storeB.addChangeListener(heard);
+    closeables.add(() -> storeB.removeChangeListener(heard));
+    Await.until(PROMPTLY, "subscribed", () -> heard.missed.get() == 1);
+    String secret = ApiKeys.generate();
+
+    await(store.create(key("key_a", secret)));
+    assertThat(await(store.revoke("key_a", T0.plusSeconds(1)))).hasValueSatisfying(k ->
+        assertThat(k.isRevoked()).isTrue());
+
+    assertThat(store.errorCount()).isZero();
+    await(storeA.revoke("key_a", T0.plusSeconds(2))); // a user with the channel: heard, the others not
+    Await.until(PROMPTLY, "the change by the permitted user is heard", () -> heard.hashes.size() == 1);
+  }
+
   /** Records what a store tells its listeners. */
   private static final class Recorder implements SharedKeyStore.Listener {
     final List<String> hashes = new CopyOnWriteArrayList<>();
