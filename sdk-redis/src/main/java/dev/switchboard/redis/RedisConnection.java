@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The connection to Redis that every Redis-backed Switchboard component shares: one client, one
- * multiplexed connection, sensible timeouts.
+ * multiplexed connection, sensible timeouts. A {@link RedisKeyStore} with change listeners adds a
+ * pub/sub connection of its own on the same client, closed with this one at the latest.
  *
  * <p>Built from Redis URIs:
  * <ul>

@@ -1,7 +1,7 @@
 package dev.switchboard.redis;
 
 import dev.switchboard.core.Health;
-import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.auth.SharedKeyStore;
 import dev.switchboard.core.auth.VirtualKey;
 import dev.switchboard.core.metrics.SwitchboardMetrics;
 import dev.switchboard.redis.internal.KeyCodec;
@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RedisConnection redis = RedisConnection.create("redis://redis.internal:6379");
  * KeyStore keys = RedisKeyStore.builder(redis).build();
+ * // on the request path, a cache that hears of revocations on other instances:
+ * KeyStore cached = CachingKeyStore.builder(keys).build();
  * }</pre>
  *
  * <p><b>Layout.</b> Every key carries the hash tag {@code {sb:keys}} (one Cluster slot):
@@ -47,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * time stays). {@link #findByHash} reads the hash's id, then the key (two round trips, in order on the
  * shared connection), so a lookup issued after a revocation completed sees it.
  *
+ * <p><b>Changes.</b> Both scripts also {@code PUBLISH} the key's hash on the channel
+ * {@code {sb:keys}:changes} (after any prefix), in the same atomic step as the change: every instance
+ * that {@linkplain #addChangeListener listens} hears of a key created or revoked through any of them,
+ * usually within milliseconds. The first listener opens a pub/sub connection of the store's own on
+ * the {@link RedisConnection}'s client (tried again until Redis answers, resubscribed by Lettuce after
+ * every reconnect, which listeners hear as {@link SharedKeyStore.Listener#changesMissed()}); the last
+ * listener removed, or closing the {@code RedisConnection}, closes it. Pub/sub delivers at most once:
+ * a message sent while the connection is down is lost, so a cache must still expire what it holds.
+ * With Redis ACLs the user needs the channel ({@code &*} or the channel's name); without it keys are
+ * still created and revoked, and listeners hear nothing (the subscription is retried, with a warning).
+ *
  * <p><b>Failures.</b> Nothing blocks or waits for Redis beyond the connection's command timeout: while
  * Redis is down every operation completes exceptionally at once (a Cluster connection after its
  * command timeout). Failures are counted ({@link #errorCount()}, the
@@ -56,24 +72,34 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. It does not own the {@link RedisConnection}: close that after the store's users.
  */
-public final class RedisKeyStore implements KeyStore {
+public final class RedisKeyStore implements SharedKeyStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisKeyStore.class);
 
   /** One minute between two log lines about failing Redis operations. */
   public static final Duration DEFAULT_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
 
-  // KEYS[1] the key's hash, KEYS[2] the hash index, KEYS[3] the id set; ARGV id, JSON, score, revoked or ''.
-  // Returns 0 when created, 1 when the id exists, 2 when the hash does.
+  // KEYS[1] the key's hash, KEYS[2] the hash index, KEYS[3] the id set; ARGV id, JSON, score, revoked or '',
+  // the key's SHA-256, the changes channel. Returns 0 when created, 1 when the id exists, 2 when the hash does.
+  // PUBLISH through pcall in both scripts: a user without permission on the channel (Redis ACLs) still creates
+  // and revokes keys; caches then learn of changes by their TTL only.
   private static final byte[] CREATE = String.join("\n",
       "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end",
       "if not redis.call('SET', KEYS[2], ARGV[1], 'NX') then return 2 end",
       "redis.call('HSET', KEYS[1], 'v', ARGV[2])",
       "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'revoked', ARGV[4]) end",
       "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])",
+      "redis.pcall('PUBLISH', ARGV[6], ARGV[5])",
       "return 0").getBytes(StandardCharsets.UTF_8);
-  // KEYS[1] the key's hash; ARGV[1] the revocation time. Returns the hash's fields, none when no such key.
+  // KEYS[1] the key's hash; ARGV[1] the revocation time, ARGV[2] the changes channel. Returns the hash's
+  // fields, none when no such key. Publishes the key's SHA-256 (from its JSON) also when it was revoked before.
   private static final byte[] REVOKE = String.join("\n",
       "if redis.call('EXISTS', KEYS[1]) == 0 then return {} end",
       "redis.call('HSETNX', KEYS[1], 'revoked', ARGV[1])",
+      "local ok, key = pcall(cjson.decode, redis.call('HGET', KEYS[1], 'v'))",
+      "if ok and type(key) == 'table' and type(key['hash']) == 'string' then",
+      "  redis.pcall('PUBLISH', ARGV[2], key['hash'])",
+      "end",
       "return redis.call('HGETALL', KEYS[1])").getBytes(StandardCharsets.UTF_8);
 
   private static final byte[] VALUE = {'v'};
@@ -84,15 +110,19 @@ public final class RedisKeyStore implements KeyStore {
   private final OrderedCommands commands;
   private final KeyStoreKeys keys;
   private final OperationHealth health;
+  private final byte[] changes;
+  private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
+  private LettuceConnection.Subscription subscription; // guarded by listeners; open while there are listeners
 
   private RedisKeyStore(Builder b) {
     this.connection = b.connection;
     this.lettuce = b.connection.lettuce();
     this.keys = new KeyStoreKeys(b.keyPrefix);
     this.commands = new OrderedCommands(lettuce, b.connection.isCluster(), keys.routing());
-    this.health = new OperationHealth(lettuce, b.connection::isConnected, LoggerFactory.getLogger(RedisKeyStore.class),
+    this.health = new OperationHealth(lettuce, b.connection::isConnected, log,
         b.errorLogInterval, b.registry, SwitchboardMetrics.KEY_STORE_ERRORS, "failed or timed out key store operations",
         List.of("create", "find", "list", "revoke"));
+    this.changes = keys.changes();
   }
 
   /**
@@ -109,7 +139,7 @@ public final class RedisKeyStore implements KeyStore {
     Objects.requireNonNull(key, "key");
     byte[][] k = {keys.key(key.id()), keys.hash(key.hash()), keys.ids()};
     byte[][] args = {utf8(key.id()), utf8(KeyCodec.write(key)), utf8(Long.toString(key.createdAt().toEpochMilli())),
-        utf8(key.revokedAt() == null ? "" : key.revokedAt().toString())};
+        utf8(key.revokedAt() == null ? "" : key.revokedAt().toString()), utf8(key.hash()), changes};
     return commands.issue(c -> c.<Long>eval(CREATE, ScriptOutputType.INTEGER, k, args).toCompletableFuture())
         .handle((reply, error) -> {
           if (error != null) {
@@ -199,7 +229,7 @@ public final class RedisKeyStore implements KeyStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(at, "at");
     byte[][] k = {keys.key(id)};
-    byte[][] args = {utf8(at.toString())};
+    byte[][] args = {utf8(at.toString()), changes};
     return commands.issue(c -> c.<List<Object>>eval(REVOKE, ScriptOutputType.MULTI, k, args).toCompletableFuture())
         .handle((reply, error) -> {
           if (error != null) {
@@ -230,6 +260,61 @@ public final class RedisKeyStore implements KeyStore {
     byte[] revoked = fields.get(REVOKED);
     return Optional.of(KeyCodec.read(new String(json, StandardCharsets.UTF_8),
         revoked == null ? null : Instant.parse(new String(revoked, StandardCharsets.US_ASCII))));
+  }
+
+  /**
+   * Tells {@code listener} the hash of every key created or revoked through any store on this Redis
+   * (with the same prefix) from now on; the first listener opens this store's pub/sub connection in the
+   * background. {@link SharedKeyStore.Listener#changesMissed()} follows each time the subscription is
+   * made, first and after every reconnect. Listeners are called on Lettuce's I/O thread.
+   */
+  @Override
+  public void addChangeListener(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (listeners) {
+      if (listeners.add(listener) && subscription == null) {
+        subscription = lettuce.subscribe(changes, new LettuceConnection.ChannelListener() {
+          @Override
+          public void message(byte[] message) {
+            String hash = new String(message, StandardCharsets.US_ASCII);
+            for (Listener l : listeners) {
+              try {
+                l.keyChanged(hash);
+              } catch (RuntimeException e) {
+                listenerFailed(l, e);
+              }
+            }
+          }
+
+          @Override
+          public void subscribed() {
+            for (Listener l : listeners) {
+              try {
+                l.changesMissed();
+              } catch (RuntimeException e) {
+                listenerFailed(l, e);
+              }
+            }
+          }
+        });
+      }
+    }
+  }
+
+  /** Stops telling {@code listener}; the last one removed closes the pub/sub connection. */
+  @Override
+  public void removeChangeListener(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (listeners) {
+      if (listeners.remove(listener) && listeners.isEmpty() && subscription != null) {
+        subscription.close();
+        subscription = null;
+      }
+    }
+  }
+
+  private static void listenerFailed(Listener listener, RuntimeException e) {
+    log.error("key change listener {} threw; it must not", listener, e);
   }
 
   /** {@code UP} while connected and the latest operation succeeded; {@code DEGRADED} otherwise. Never blocks. */

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Turns an {@code Authorization: Bearer …} header into a {@link Principal}: the master key, an active
  * virtual key, or (when authentication is off) an open principal. Keys are compared in constant time
- * over their SHA-256 hashes; a key is never logged or echoed, only its display prefix.
+ * over their SHA-256 hashes; a key is never logged or echoed, only its display prefix. With keys in
+ * Redis the store is a {@code CachingKeyStore}: it returns the key, never a verdict, so revocation and
+ * expiry are judged here on every request, against the clock.
  *
  * <p>A virtual key's own limits reach the SDK as {@code Caller.limits()}, converted once per distinct
  * set ({@link KeyLimits}).

@@ -295,9 +295,10 @@ public final class ConfigFile {
     GatewayConfig.AuthMode mode = GatewayConfig.AuthMode.KEYS;
     boolean modeSet = false;
     Path keysFile = null;
+    GatewayConfig.KeyCache keyCache = GatewayConfig.KeyCache.DEFAULT;
     ObjectNode auth = object(root, "auth", "");
     if (auth != null) {
-      known(auth, "auth", "master-key", "mode", "keys-file");
+      known(auth, "auth", "master-key", "mode", "keys-file", "key-cache");
       masterKey = optionalString(auth, "master-key", "auth");
       if (masterKey != null && masterKey.length() < MIN_MASTER_KEY_LENGTH) {
         problems.add("auth.master-key: must be at least " + MIN_MASTER_KEY_LENGTH + " characters long but has "
@@ -326,6 +327,18 @@ public final class ConfigFile {
       }
       if (mode == GatewayConfig.AuthMode.NONE && masterKey != null) {
         problems.add("auth.mode: 'none' serves without keys, so auth.master-key must not be set as well");
+      }
+      ObjectNode cacheNode = object(auth, "key-cache", "auth");
+      if (cacheNode != null) {
+        keyCache = keyCache(cacheNode, "auth.key-cache");
+        // Keys in a file or in memory are read from memory already: a setting that does nothing is an error.
+        if (keysFile != null) {
+          problems.add("auth.key-cache: caches keys kept in Redis only, but auth.keys-file keeps them in a file "
+              + "(read from memory); remove one of them");
+        } else if (root.get("redis") == null || root.get("redis").isNull()) {
+          problems.add("auth.key-cache: caches keys kept in Redis only, but no redis section is configured "
+              + "(keys are kept in memory); remove it or configure redis.uri");
+        }
       }
     }
 
@@ -423,7 +436,8 @@ public final class ConfigFile {
     }
 
     return new GatewayConfig(host, port, maxBody, shutdown, trustedProxies, maxResponseBody, maxConnections,
-        masterKey, mode, modeSet, keysFile, providers, demoProviders, groups, cache, cacheSet, limits, alertAt, redisUri);
+        masterKey, mode, modeSet, keysFile, keyCache, providers, demoProviders, groups, cache, cacheSet, limits, alertAt,
+        redisUri);
   }
 
   private ProviderConfig provider(String name, ObjectNode p, String path) {
@@ -609,6 +623,16 @@ public final class ConfigFile {
       b.ttl(ttl);
     }
     return ok ? b.build() : null;
+  }
+
+  private GatewayConfig.KeyCache keyCache(ObjectNode c, String path) {
+    known(c, path, "ttl", "negative-ttl", "max-size");
+    GatewayConfig.KeyCache d = GatewayConfig.KeyCache.DEFAULT;
+    Duration ttl = duration(c, "ttl", path, true);
+    Duration negativeTtl = duration(c, "negative-ttl", path, true);
+    Long maxSize = integer(c, "max-size", path, 1, Integer.MAX_VALUE);
+    return new GatewayConfig.KeyCache(ttl == null ? d.ttl() : ttl, negativeTtl == null ? d.negativeTtl() : negativeTtl,
+        maxSize == null ? d.maxSize() : maxSize);
   }
 
   private Map<String, Long> limits(JsonNode node, String path) {

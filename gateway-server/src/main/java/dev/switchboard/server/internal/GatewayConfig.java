@@ -1,5 +1,6 @@
 package dev.switchboard.server.internal;
 
+import dev.switchboard.core.auth.CachingKeyStore;
 import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.spi.ProviderConfig;
@@ -28,6 +29,25 @@ public final class GatewayConfig {
     NONE
   }
 
+  /**
+   * {@code auth.key-cache}: how long lookups of keys kept in Redis are remembered, and how many.
+   *
+   * @param ttl {@code ttl}: a key found; zero caches none
+   * @param negativeTtl {@code negative-ttl}: a hash no key has; zero caches none
+   * @param maxSize {@code max-size}: hashes remembered at most
+   */
+  public record KeyCache(Duration ttl, Duration negativeTtl, long maxSize) {
+
+    /** What applies when the file does not say: {@link CachingKeyStore}'s defaults. */
+    public static final KeyCache DEFAULT = new KeyCache(CachingKeyStore.DEFAULT_TTL,
+        CachingKeyStore.DEFAULT_NEGATIVE_TTL, CachingKeyStore.DEFAULT_MAXIMUM_SIZE);
+
+    /** Whether anything is cached at all. */
+    public boolean enabled() {
+      return !ttl.isZero() || !negativeTtl.isZero();
+    }
+  }
+
   final String host;
   final Integer port;
   final Long maxBodyBytes;
@@ -39,6 +59,7 @@ public final class GatewayConfig {
   final AuthMode authMode;
   final boolean authModeSet;
   final Path keysFile;
+  final KeyCache keyCache;
   final List<ProviderConfig> providers;
   final Set<String> demoProviders;
   final List<ModelGroup> groups;
@@ -51,7 +72,8 @@ public final class GatewayConfig {
   GatewayConfig(String host, Integer port, Long maxBodyBytes, Duration shutdownTimeout,
       TrustedProxies trustedProxies,
       Long upstreamMaxResponseBodyBytes, Integer upstreamMaxConnectionsPerHost, String masterKey,
-      AuthMode authMode, boolean authModeSet, Path keysFile, List<ProviderConfig> providers, Set<String> demoProviders,
+      AuthMode authMode, boolean authModeSet, Path keysFile,
+      KeyCache keyCache, List<ProviderConfig> providers, Set<String> demoProviders,
       List<ModelGroup> groups, CacheSettings cache, boolean cacheSet, Map<String, Map<String, Long>> limits,
       List<BigDecimal> alertAt, String redisUri) {
     this.host = host;
@@ -65,6 +87,7 @@ public final class GatewayConfig {
     this.authMode = authMode;
     this.authModeSet = authModeSet;
     this.keysFile = keysFile;
+    this.keyCache = keyCache;
     this.providers = List.copyOf(providers);
     this.demoProviders = Set.copyOf(demoProviders);
     this.groups = List.copyOf(groups);
@@ -134,6 +157,11 @@ public final class GatewayConfig {
   /** {@code auth.keys-file}, or null for keys kept in memory. */
   public Path keysFile() {
     return keysFile;
+  }
+
+  /** {@code auth.key-cache}, or {@link KeyCache#DEFAULT} when absent; applies to keys kept in Redis only. */
+  public KeyCache keyCache() {
+    return keyCache;
   }
 
   /** The {@code providers} entries other than {@code type: demo}, in file order. */

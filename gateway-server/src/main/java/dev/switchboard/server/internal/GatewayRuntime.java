@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal;
 
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.auth.CachingKeyStore;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.auth.VirtualKey;
@@ -117,6 +118,17 @@ public final class GatewayRuntime implements AutoCloseable {
         // Shared by every instance on this Redis: a key created or revoked on one holds on all.
         keyStore = RedisKeyStore.builder(redis).build();
         keyStoreKind = "in Redis " + redis;
+        GatewayConfig.KeyCache cache = config.keyCache();
+        if (cache.enabled()) {
+          // Two round trips to Redis per request otherwise. Revocations through any instance reach every
+          // cache over pub/sub; the TTL bounds how long one whose message was lost goes unseen.
+          CachingKeyStore cached = CachingKeyStore.builder(keyStore).ttl(cache.ttl()).negativeTtl(cache.negativeTtl())
+              .maximumSize(cache.maxSize()).clock(clock).build();
+          resources.add(cached); // closed before the Redis connection: resources close in reverse order
+          keyStore = cached;
+          keyStoreKind += " (lookups cached for " + cache.ttl().toMillis() + " ms, unknown keys for "
+              + cache.negativeTtl().toMillis() + " ms; changes heard over pub/sub)";
+        }
       } else {
         keyStore = InMemoryKeyStore.create();
         keyStoreKind = "in memory (keys are lost on restart)";
@@ -126,7 +138,7 @@ public final class GatewayRuntime implements AutoCloseable {
       try {
         existing = keyStore.list().join();
       } catch (CompletionException e) {
-        if (!(keyStore instanceof RedisKeyStore)) {
+        if (redis == null || config.keysFile() != null) {
           throw e;
         }
         // Redis is down at startup: keys may exist there, so require them (fail closed) rather than serve open.

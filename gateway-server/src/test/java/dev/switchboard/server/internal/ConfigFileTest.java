@@ -338,6 +338,49 @@ class ConfigFileTest {
   }
 
   @Test
+  void authKeyCache_absent_isTheSdksDefault() {
+    GatewayConfig c = parse("redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL, Map.of());
+
+    assertThat(c.keyCache()).isEqualTo(new GatewayConfig.KeyCache(Duration.ofSeconds(5), Duration.ofSeconds(1), 10_000));
+    assertThat(c.keyCache().enabled()).isTrue();
+  }
+
+  @Test
+  void authKeyCache_set_givesEachValue_andZeroTtlsTurnItOff() {
+    GatewayConfig c = parse("auth: { key-cache: { ttl: 30s, negative-ttl: 250ms, max-size: 500 } }\n"
+        + "redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL, Map.of());
+    GatewayConfig partial = parse("auth: { key-cache: { negative-ttl: 0 } }\n"
+        + "redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL, Map.of());
+    GatewayConfig off = parse("auth: { key-cache: { ttl: 0s, negative-ttl: 0s } }\n"
+        + "redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL, Map.of());
+
+    assertThat(c.keyCache()).isEqualTo(new GatewayConfig.KeyCache(Duration.ofSeconds(30), Duration.ofMillis(250), 500));
+    assertThat(partial.keyCache()).isEqualTo(new GatewayConfig.KeyCache(Duration.ofSeconds(5), Duration.ZERO, 10_000));
+    assertThat(off.keyCache().enabled()).isFalse();
+  }
+
+  @Test
+  void authKeyCache_invalidValues_areEachNamed() {
+    assertThat(problems("auth: { key-cache: { ttl: -1s, negative-ttl: soon, max-size: 0, size: 5 } }\n"
+        + "redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL)).containsExactly(
+        "auth.key-cache.size: unknown field; expected one of ttl, negative-ttl, max-size",
+        "auth.key-cache.ttl: must be a duration such as 500ms, 30s, 5m, 1h or 1d but was '-1s'",
+        "auth.key-cache.negative-ttl: must be a duration such as 500ms, 30s, 5m, 1h or 1d but was 'soon'",
+        "auth.key-cache.max-size: must be a whole number >= 1 but was '0'");
+  }
+
+  @Test
+  void authKeyCache_withoutKeysInRedis_isAnError() {
+    assertThat(problems("auth: { key-cache: { ttl: 5s } }\n" + MINIMAL)).containsExactly(
+        "auth.key-cache: caches keys kept in Redis only, but no redis section is configured (keys are kept in "
+            + "memory); remove it or configure redis.uri");
+    assertThat(problems("auth: { keys-file: keys.json, key-cache: { ttl: 5s } }\n"
+        + "redis: { uri: redis://127.0.0.1:6379 }\n" + MINIMAL)).containsExactly(
+        "auth.key-cache: caches keys kept in Redis only, but auth.keys-file keeps them in a file (read from "
+            + "memory); remove one of them");
+  }
+
+  @Test
   void redisUriWithPassword_isNotEchoed() {
     assertThat(problems("redis: { uri: 'http://user:hunter2@host' }\n" + MINIMAL)).containsExactly(
         "redis.uri: must start with redis://, rediss:// or redis-sentinel:// but was 'http://***@host'");

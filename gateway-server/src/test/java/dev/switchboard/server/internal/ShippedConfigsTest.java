@@ -24,6 +24,8 @@ class ShippedConfigsTest {
     Path file = ROOT.resolve("examples/config/redis-multi-instance.yaml");
 
     assertThatCode(() -> ConfigFile.load(file, ENV)).doesNotThrowAnyException();
+    assertThat(ConfigFile.load(file, ENV).keyCache()).as("the defaults, spelt out").isEqualTo(
+        GatewayConfig.KeyCache.DEFAULT);
   }
 
   @Test

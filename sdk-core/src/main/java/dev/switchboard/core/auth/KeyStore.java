@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *       arguments ({@link NullPointerException}).
  *   <li><b>Revocation is immediate:</b> once the future of {@link #revoke} completes, every
  *       {@link #findByHash} issued afterwards (on any instance sharing the store) sees the key
- *       revoked.
+ *       revoked. A {@link CachingKeyStore} in front relaxes this for other instances, within its TTL.
  *   <li><b>Unique ids and hashes.</b> {@link #create} refuses a key whose id or hash is already
  *       stored, also a revoked one's.
  * </ul>

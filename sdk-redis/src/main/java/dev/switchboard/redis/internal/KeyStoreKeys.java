@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code {sb:keys}:hash:<sha256>}: the id of the key with that hash;
  *   <li>{@code {sb:keys}:ids}: a sorted set of every id, scored by creation time (epoch ms).
  * </ul>
+ * and the pub/sub channel {@code {sb:keys}:changes}.
  * Any prefix comes before the hash tag. Immutable.
  */
 public final class KeyStoreKeys {
@@ -41,6 +42,14 @@ public final class KeyStoreKeys {
 
   public byte[] ids() {
     return bytes(base + "ids");
+  }
+
+  /**
+   * The pub/sub channel on which every change of a key is published: the key's SHA-256 hash, once the
+   * change is made. A channel, not a key: it lives on every node of a Cluster.
+   */
+  public byte[] changes() {
+    return bytes(base + "changes");
   }
 
   /** A key of the store's slot, to route a command there. */

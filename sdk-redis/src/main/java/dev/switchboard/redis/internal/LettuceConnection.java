@@ -15,13 +15,19 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * use, with a connection to every master opened up front so that the first command to a node is not
  * rejected for finding its connection still opening.
  *
+ * <p><b>Pub/sub.</b> {@link #subscribe} opens a pub/sub connection per subscription on the same client
+ * (a connection that subscribed can run no other command), closed with the subscription or with this
+ * connection at the latest.
+ *
  * <p>Thread-safe.
  */
 public final class LettuceConnection implements AutoCloseable {
@@ -62,6 +72,7 @@ public final class LettuceConnection implements AutoCloseable {
   private final Duration retryInterval;
   private final Link shared;
   private final Link atMostOnce; // the shared link unless this is a cluster
+  private final Set<ChannelSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -142,6 +153,43 @@ public final class LettuceConnection implements AutoCloseable {
     return shared.isConnected();
   }
 
+  /** What a channel subscription receives; called on Lettuce's I/O thread, must not block or throw. */
+  public interface ChannelListener {
+
+    /** A message published on the channel. */
+    void message(byte[] message);
+
+    /**
+     * The subscription is in place: first when it is made, then again each time Lettuce subscribed
+     * again after a reconnect. Messages published in between were lost.
+     */
+    void subscribed();
+  }
+
+  /** A subscription to a channel; closing it closes its connection. */
+  public interface Subscription extends AutoCloseable {
+
+    /** Unsubscribes and closes the connection, without waiting. Idempotent. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Subscribes to {@code channel} on a pub/sub connection of its own, opened in the background. A
+   * first connection that fails is tried again every retry interval until it opens; once open,
+   * Lettuce reconnects it and subscribes again by itself. Closed with this connection at the latest.
+   */
+  public Subscription subscribe(byte[] channel, ChannelListener listener) {
+    ChannelSubscription s = new ChannelSubscription(channel.clone(), listener);
+    subscriptions.add(s);
+    if (closed) {
+      s.close();
+    } else {
+      s.connect();
+    }
+    return s;
+  }
+
   /**
    * Fails {@code future} with a {@link TimeoutException} unless it completes within {@code nanos}.
    * The timer runs on Lettuce's computation threads, so what callers chain on a timed-out future
@@ -195,6 +243,19 @@ public final class LettuceConnection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    // Subscriptions first, and wait for them: the client's shutdown would close a connection whose own
+    // close is still under way a second time (Lettuce warns "Connection is already closed").
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (ChannelSubscription s : subscriptions) {
+      closing.add(s.closeAsync());
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      // the client's shutdown closes what is left
+    }
     shared.close();
     if (atMostOnce != shared) {
       atMostOnce.close();
@@ -212,6 +273,8 @@ public final class LettuceConnection implements AutoCloseable {
     private final AtomicLong lastAttemptNanos = new AtomicLong();
 
     abstract CompletableFuture<StatefulConnection<byte[], byte[]>> open();
+
+    abstract CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> openPubSub();
 
     abstract void shutdown();
 
@@ -289,6 +352,11 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     @Override
+    CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> openPubSub() {
+      return client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uris.get(0)).toCompletableFuture();
+    }
+
+    @Override
     void shutdown() {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
@@ -317,8 +385,142 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     @Override
+    CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> openPubSub() {
+      // Subscribes on one node; Redis Cluster forwards every PUBLISH to every node.
+      return client.refreshPartitionsAsync().toCompletableFuture()
+          .thenCompose(loaded -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE))
+          .thenApply(c -> (StatefulRedisPubSubConnection<byte[], byte[]>) c);
+    }
+
+    @Override
     void shutdown() {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /**
+   * One channel subscription on a pub/sub connection of its own. Opening it (connect, then
+   * {@code SUBSCRIBE}) is retried every retry interval until it succeeds; from then on Lettuce keeps
+   * it: it reconnects and, once reconnected, subscribes to the channel again, which calls
+   * {@link ChannelListener#subscribed()} again.
+   */
+  private final class ChannelSubscription extends RedisPubSubAdapter<byte[], byte[]> implements Subscription {
+    private final byte[] channel;
+    private final ChannelListener listener;
+    private final String name;
+    // guarded by this
+    private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private ScheduledFuture<?> retry;
+    private boolean stopped;
+    private boolean warned;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    ChannelSubscription(byte[] channel, ChannelListener listener) {
+      this.channel = channel;
+      this.listener = listener;
+      this.name = new String(channel, StandardCharsets.UTF_8);
+    }
+
+    void connect() {
+      CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> opening;
+      try {
+        opening = shared.openPubSub();
+      } catch (RuntimeException e) {
+        opening = CompletableFuture.failedFuture(e);
+      }
+      opening.thenCompose(c -> {
+        synchronized (this) {
+          if (stopped) {
+            c.closeAsync();
+            return CompletableFuture.completedFuture(false);
+          }
+          connection = c;
+        }
+        c.addListener(this);
+        return c.async().subscribe(channel).toCompletableFuture().thenApply(v -> true);
+      }).whenComplete((subscribed, error) -> {
+        if (error == null) {
+          synchronized (this) {
+            if (warned && subscribed) {
+              log.info("subscribed to Redis channel {} at {}", name, describe());
+            }
+            warned = false;
+          }
+          return;
+        }
+        // A SUBSCRIBE that failed is not one Lettuce repeats after a reconnect: start over.
+        StatefulRedisPubSubConnection<byte[], byte[]> failed;
+        boolean warn;
+        synchronized (this) {
+          failed = connection;
+          connection = null;
+          if (stopped) {
+            return;
+          }
+          try {
+            retry = resources.eventExecutorGroup().schedule(this::connect, retryInterval.toNanos(),
+                TimeUnit.NANOSECONDS);
+          } catch (RejectedExecutionException closing) {
+            return; // the client is shutting down
+          }
+          warn = !warned;
+          warned = true;
+        }
+        if (failed != null) {
+          failed.closeAsync();
+        }
+        if (warn) {
+          log.warn("could not subscribe to Redis channel {} at {}: {}; trying again every {} ms", name, describe(),
+              OrderedCommands.unwrap(error).toString(), retryInterval.toMillis());
+        }
+      });
+    }
+
+    @Override
+    public void message(byte[] from, byte[] message) {
+      if (Arrays.equals(from, channel)) {
+        listener.message(message);
+      }
+    }
+
+    @Override
+    public void subscribed(byte[] to, long count) {
+      if (Arrays.equals(to, channel)) {
+        listener.subscribed();
+      }
+    }
+
+    @Override
+    public void close() {
+      closeAsync();
+    }
+
+    /** Closes the connection; the future completes once it is closed. Idempotent. */
+    CompletableFuture<Void> closeAsync() {
+      StatefulRedisPubSubConnection<byte[], byte[]> c;
+      synchronized (this) {
+        if (stopped) {
+          return closed;
+        }
+        stopped = true;
+        c = connection;
+        connection = null;
+        if (retry != null) {
+          retry.cancel(false);
+        }
+      }
+      if (c == null) {
+        done();
+      } else {
+        c.removeListener(this);
+        c.closeAsync().whenComplete((v, e) -> done());
+      }
+      return closed;
+    }
+
+    private void done() {
+      subscriptions.remove(this);
+      closed.complete(null);
     }
   }
 
