@@ -95,7 +95,6 @@ final class ChunkScanner {
 
   private ChatChunk chunk() {
     skipWhitespace();
-    expect('{');
     ChatChunk.Builder chunk = ChatChunk.builder();
     boolean hasId = false;
     boolean hasObject = false;
@@ -103,7 +102,7 @@ final class ChunkScanner {
     boolean hasModel = false;
     boolean hasChoices = false;
     int seen = 0;
-    if (!endOfObject()) {
+    if (startObject()) {
       do {
         name();
         if (is(ID)) {
@@ -157,10 +156,7 @@ final class ChunkScanner {
 
   /** Adds the choices to the builder one by one: handing it a list would copy the list twice. */
   private void choices(ChatChunk.Builder chunk) {
-    expect('[');
-    skipWhitespace();
-    if (peek() == ']') {
-      i++;
+    if (!startArray()) {
       return;
     }
     int position = 0;
@@ -172,14 +168,13 @@ final class ChunkScanner {
 
   private ChunkChoice choice(int position) {
     skipWhitespace();
-    expect('{');
     ChunkChoice.Builder choice = ChunkChoice.builder().index(position);
     boolean hasIndex = false;
     boolean hasDelta = false;
     boolean hasFinishReason = false;
     Delta delta = null;
     int seen = 0;
-    if (!endOfObject()) {
+    if (startObject()) {
       do {
         name();
         if (is(INDEX)) {
@@ -214,10 +209,9 @@ final class ChunkScanner {
   }
 
   private Delta delta() {
-    expect('{');
     Delta.Builder delta = Delta.builder();
     int seen = 0;
-    if (!endOfObject()) {
+    if (startObject()) {
       do {
         name();
         if (is(ROLE)) {
@@ -243,10 +237,7 @@ final class ChunkScanner {
   }
 
   private List<ToolCallDelta> toolCalls() {
-    expect('[');
-    skipWhitespace();
-    if (peek() == ']') {
-      i++;
+    if (!startArray()) {
       return List.of();
     }
     List<ToolCallDelta> calls = new ArrayList<>(1);
@@ -259,11 +250,10 @@ final class ChunkScanner {
 
   private ToolCallDelta toolCall(int position) {
     skipWhitespace();
-    expect('{');
     ToolCallDelta.Builder call = ToolCallDelta.builder().index(position);
     boolean hasIndex = false;
     int seen = 0;
-    if (!endOfObject()) {
+    if (startObject()) {
       do {
         name();
         if (is(INDEX)) {
@@ -293,11 +283,10 @@ final class ChunkScanner {
   }
 
   private void function(ToolCallDelta.Builder call) {
-    expect('{');
     String name = null;
     String arguments = null;
     int seen = 0;
-    if (!endOfObject()) {
+    if (startObject()) {
       do {
         name();
         if (is(NAME)) {
@@ -390,14 +379,26 @@ final class ChunkScanner {
     throw DECLINE;
   }
 
-  /** Just after an object's brace: consumes the closing brace of an empty object. */
-  private boolean endOfObject() {
+  /** At an array's bracket: consumes it, and the closing bracket of an empty array; whether elements follow. */
+  private boolean startArray() {
+    expect('[');
+    skipWhitespace();
+    if (peek() == ']') {
+      i++;
+      return false;
+    }
+    return true;
+  }
+
+  /** At an object's brace: consumes it, and the closing brace of an empty object; whether fields follow. */
+  private boolean startObject() {
+    expect('{');
     skipWhitespace();
     if (peek() == '}') {
       i++;
-      return true;
+      return false;
     }
-    return false;
+    return true;
   }
 
   private static int once(int seen, int field) {
@@ -642,8 +643,7 @@ final class ChunkScanner {
         skipString();
         return;
       case '{':
-        i++;
-        if (!endOfObject()) {
+        if (startObject()) {
           do {
             name();
             skipValue(depth + 1);
@@ -651,10 +651,7 @@ final class ChunkScanner {
         }
         return;
       case '[':
-        i++;
-        skipWhitespace();
-        if (peek() == ']') {
-          i++;
+        if (!startArray()) {
           return;
         }
         do {
