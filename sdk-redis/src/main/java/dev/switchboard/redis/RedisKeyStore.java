@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -277,26 +278,25 @@ public final class RedisKeyStore implements SharedKeyStore {
           @Override
           public void message(byte[] message) {
             String hash = new String(message, StandardCharsets.US_ASCII);
-            for (Listener l : listeners) {
-              try {
-                l.keyChanged(hash);
-              } catch (RuntimeException e) {
-                listenerFailed(l, e);
-              }
-            }
+            tellListeners(l -> l.keyChanged(hash));
           }
 
           @Override
           public void subscribed() {
-            for (Listener l : listeners) {
-              try {
-                l.changesMissed();
-              } catch (RuntimeException e) {
-                listenerFailed(l, e);
-              }
-            }
+            tellListeners(Listener::changesMissed);
           }
         });
+      }
+    }
+  }
+
+  /** Calls {@code event} on every listener; one that throws is logged and does not keep it from the others. */
+  private void tellListeners(Consumer<Listener> event) {
+    for (Listener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        listenerFailed(l, e);
       }
     }
   }

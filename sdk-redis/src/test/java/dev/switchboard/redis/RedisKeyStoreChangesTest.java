@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.CachingKeyStore;
-import dev.switchboard.core.auth.SharedKeyStore;
 import dev.switchboard.core.auth.VirtualKey;
 import dev.switchboard.core.testing.ManualClock;
 import dev.switchboard.redis.testing.Await;
@@ -15,9 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,8 +76,7 @@ class RedisKeyStoreChangesTest {
   }
 
   private static long subscribers() {
-    List<?> reply = (List<?>) redis.server().command("PUBSUB", "NUMSUB", CHANNEL);
-    return (Long) reply.get(1);
+    return redis.server().subscribers(CHANNEL);
   }
 
   /**
@@ -88,14 +84,7 @@ class RedisKeyStoreChangesTest {
    * a connection opening meanwhile sends commands of its own (HELLO, CLIENT SETINFO).
    */
   private static long lookupCommandsExecuted() {
-    long calls = 0;
-    for (String line : String.valueOf(redis.server().command("INFO", "commandstats")).split("\r?\n")) {
-      if (line.startsWith("cmdstat_get:") || line.startsWith("cmdstat_hgetall:")) {
-        int from = line.indexOf("calls=") + "calls=".length();
-        calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
-      }
-    }
-    return calls;
+    return redis.server().commandCalls("get", "hgetall");
   }
 
   @Test
@@ -131,12 +120,13 @@ class RedisKeyStoreChangesTest {
   @Test
   void cachedLookup_sendsNoCommandToRedis() throws Exception {
     // subscribed first: the first subscription drops what the cache held
-    Recorder subscribed = new Recorder();
+    KeyChangeRecorder subscribed = new KeyChangeRecorder();
     storeB.addChangeListener(subscribed);
     closeables.add(() -> storeB.removeChangeListener(subscribed));
     Await.until(PROMPTLY, "subscribed", () -> subscribed.missed.get() == 1);
     CachingKeyStore b = cache(storeB);
-    Recorder afterTheCache = new Recorder(); // told after the cache: once it has heard a change, so has the cache
+    // told after the cache: once it has heard a change, so has the cache
+    KeyChangeRecorder afterTheCache = new KeyChangeRecorder();
     storeB.addChangeListener(afterTheCache);
     closeables.add(() -> storeB.removeChangeListener(afterTheCache));
     String secret = ApiKeys.generate();
@@ -159,7 +149,7 @@ class RedisKeyStoreChangesTest {
 
   @Test
   void listener_hearsTheHashOfEveryCreateAndRevoke_throughAnotherConnection() throws Exception {
-    Recorder heard = new Recorder();
+    KeyChangeRecorder heard = new KeyChangeRecorder();
     storeB.addChangeListener(heard);
     closeables.add(() -> storeB.removeChangeListener(heard));
     Await.until(PROMPTLY, "subscribed", () -> heard.missed.get() == 1);
@@ -177,10 +167,10 @@ class RedisKeyStoreChangesTest {
   @Test
   void otherPrefix_hearsNothing() throws Exception {
     RedisKeyStore other = RedisKeyStore.builder(connection()).keyPrefix("other:").build();
-    Recorder heard = new Recorder();
+    KeyChangeRecorder heard = new KeyChangeRecorder();
     other.addChangeListener(heard);
     closeables.add(() -> other.removeChangeListener(heard));
-    Recorder same = new Recorder();
+    KeyChangeRecorder same = new KeyChangeRecorder();
     storeB.addChangeListener(same);
     closeables.add(() -> storeB.removeChangeListener(same));
     Await.until(PROMPTLY, "subscribed", () -> heard.missed.get() == 1 && same.missed.get() == 1);
@@ -193,8 +183,8 @@ class RedisKeyStoreChangesTest {
 
   @Test
   void lastListenerRemoved_closesThePubSubConnection_andTheConnectionClosesItToo() throws Exception {
-    Recorder first = new Recorder();
-    Recorder second = new Recorder();
+    KeyChangeRecorder first = new KeyChangeRecorder();
+    KeyChangeRecorder second = new KeyChangeRecorder();
     storeB.addChangeListener(first);
     storeB.addChangeListener(second);
     Await.until(PROMPTLY, "one subscription for both listeners", () -> subscribers() == 1 && first.missed.get() == 1);
@@ -216,7 +206,7 @@ class RedisKeyStoreChangesTest {
   @Test
   void redisRestarts_theSubscriptionComesBack_andTheCacheForgetsWhatItHeld() throws Exception {
     CachingKeyStore b = cache(storeB);
-    Recorder heard = new Recorder();
+    KeyChangeRecorder heard = new KeyChangeRecorder();
     storeB.addChangeListener(heard);
     closeables.add(() -> storeB.removeChangeListener(heard));
     Await.until(PROMPTLY, "subscribed", () -> subscribers() == 1 && heard.missed.get() == 1);
@@ -245,7 +235,7 @@ class RedisKeyStoreChangesTest {
   void redisDownAtFirst_theSubscriptionIsMadeOnceItAnswers() throws Exception {
     redis.server().stop();
     RedisKeyStore store = RedisKeyStore.builder(connection()).keyPrefix("test:").build();
-    Recorder heard = new Recorder();
+    KeyChangeRecorder heard = new KeyChangeRecorder();
     store.addChangeListener(heard);
     closeables.add(() -> store.removeChangeListener(heard));
 
@@ -263,7 +253,7 @@ class RedisKeyStoreChangesTest {
     try (RedisServerProcess sentinel = RedisServerProcess.startSentinel("mymaster", redis.server().port());
         RedisConnection c = RedisConnection.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "/0#mymaster")) {
       RedisKeyStore store = RedisKeyStore.builder(c).keyPrefix("test:").build();
-      Recorder heard = new Recorder();
+      KeyChangeRecorder heard = new KeyChangeRecorder();
       store.addChangeListener(heard);
       Await.until(PROMPTLY, "subscribed", () -> heard.missed.get() == 1);
       String secret = ApiKeys.generate();
@@ -282,7 +272,7 @@ class RedisKeyStoreChangesTest {
         .maxReconnectDelay(Duration.ofMillis(200)).build();
     closeables.add(c);
     RedisKeyStore store = RedisKeyStore.builder(c).keyPrefix("test:").build();
-    Recorder heard = new Recorder();
+    KeyChangeRecorder heard = new KeyChangeRecorder();
     storeB.addChangeListener(heard);
     closeables.add(() -> storeB.removeChangeListener(heard));
     Await.until(PROMPTLY, "subscribed", () -> heard.missed.get() == 1);
@@ -295,21 +285,5 @@ class RedisKeyStoreChangesTest {
     assertThat(store.errorCount()).isZero();
     await(storeA.revoke("key_a", T0.plusSeconds(2))); // a user with the channel: heard, the others not
     Await.until(PROMPTLY, "the change by the permitted user is heard", () -> heard.hashes.size() == 1);
-  }
-
-  /** Records what a store tells its listeners. */
-  private static final class Recorder implements SharedKeyStore.Listener {
-    final List<String> hashes = new CopyOnWriteArrayList<>();
-    final AtomicInteger missed = new AtomicInteger();
-
-    @Override
-    public void keyChanged(String hash) {
-      hashes.add(hash);
-    }
-
-    @Override
-    public void changesMissed() {
-      missed.incrementAndGet();
-    }
   }
 }

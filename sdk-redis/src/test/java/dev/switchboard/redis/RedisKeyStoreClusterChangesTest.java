@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.CachingKeyStore;
-import dev.switchboard.core.auth.SharedKeyStore;
 import dev.switchboard.core.auth.VirtualKey;
 import dev.switchboard.core.testing.ManualClock;
 import dev.switchboard.redis.testing.Await;
 import dev.switchboard.redis.testing.RedisServerProcess;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Key changes over pub/sub on a one-node Redis Cluster: the cluster client's pub/sub connection. */
@@ -29,21 +25,9 @@ class RedisKeyStoreClusterChangesTest {
         RedisConnection b = RedisConnection.builder().uri(node.uri()).cluster(true).build()) {
       RedisKeyStore storeA = RedisKeyStore.builder(a).build();
       RedisKeyStore storeB = RedisKeyStore.builder(b).build();
-      List<String> heard = new CopyOnWriteArrayList<>();
-      AtomicInteger subscribed = new AtomicInteger();
-      SharedKeyStore.Listener listener = new SharedKeyStore.Listener() {
-        @Override
-        public void keyChanged(String hash) {
-          heard.add(hash);
-        }
-
-        @Override
-        public void changesMissed() {
-          subscribed.incrementAndGet();
-        }
-      };
+      KeyChangeRecorder listener = new KeyChangeRecorder();
       storeB.addChangeListener(listener);
-      Await.until(Duration.ofSeconds(10), "subscribed", () -> subscribed.get() == 1);
+      Await.until(Duration.ofSeconds(10), "subscribed", () -> listener.missed.get() == 1);
       try (CachingKeyStore cacheB = CachingKeyStore.builder(storeB).ttl(Duration.ofHours(1))
           .clock(new ManualClock(T0)).build()) {
         String secret = ApiKeys.generate();
@@ -55,7 +39,7 @@ class RedisKeyStoreClusterChangesTest {
 
         Await.until(Duration.ofSeconds(5), "B's cache sees the revocation", () ->
             cacheB.findByHash(key.hash()).join().map(VirtualKey::isRevoked).orElse(false));
-        assertThat(heard).containsExactly(key.hash(), key.hash());
+        assertThat(listener.hashes).containsExactly(key.hash(), key.hash());
       }
       storeB.removeChangeListener(listener);
     }

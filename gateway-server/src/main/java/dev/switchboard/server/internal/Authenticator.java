@@ -85,19 +85,20 @@ final class Authenticator {
       lookup = CompletableFuture.failedFuture(e);
     }
     return lookup.thenApply(found -> {
-      String shown = ApiKeys.displayPrefix(presented);
       // The lookup went by hash; comparing the stored hash in constant time as well keeps every path
       // that ends in "valid" free of early exits that depend on the key's bytes.
       VirtualKey key = found.filter(k -> ApiKeys.hashesEqual(hash, k.hash())).orElse(null);
       if (key == null) {
-        throw unauthenticated("Incorrect API key provided: " + shown + ".", "invalid_api_key", requestId);
+        throw unauthenticated("Incorrect API key provided: " + ApiKeys.displayPrefix(presented) + ".",
+            "invalid_api_key", requestId);
       }
       if (key.isRevoked()) {
-        throw unauthenticated("The API key " + shown + " has been revoked.", "invalid_api_key", requestId);
+        throw unauthenticated("The API key " + ApiKeys.displayPrefix(presented) + " has been revoked.",
+            "invalid_api_key", requestId);
       }
       if (key.isExpired(clock.instant())) {
-        throw unauthenticated("The API key " + shown + " expired at " + key.expiresAt() + ".", "invalid_api_key",
-            requestId);
+        throw unauthenticated("The API key " + ApiKeys.displayPrefix(presented) + " expired at " + key.expiresAt()
+            + ".", "invalid_api_key", requestId);
       }
       syncBudget(key);
       return Principal.virtual(key, keyLimits.of(key), clientIp);

@@ -215,7 +215,8 @@ public final class GatewayConfig {
         + ", trustedProxies=" + trustedProxies.entries()
         + ", upstreamMaxResponseBodyBytes=" + upstreamMaxResponseBodyBytes
         + ", upstreamMaxConnectionsPerHost=" + upstreamMaxConnectionsPerHost + ", authMode=" + authMode
-        + ", masterKey=" + (masterKey == null ? "unset" : "set") + ", keysFile=" + keysFile + ", cache=" + cache
+        + ", masterKey=" + (masterKey == null ? "unset" : "set") + ", keysFile=" + keysFile + ", keyCache=" + keyCache
+        + ", cache=" + cache
         + ", limits=" + limits.keySet() + ", redis=" + (redisUri == null ? "unset" : "set") + "}";
   }
 }

@@ -109,6 +109,7 @@ public final class GatewayRuntime implements AutoCloseable {
       }
       KeyStore keyStore;
       String keyStoreKind;
+      boolean keysInRedis = false;
       if (config != null && config.keysFile() != null) {
         FileKeyStore file = FileKeyStore.open(config.keysFile());
         resources.add(file);
@@ -118,6 +119,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // Shared by every instance on this Redis: a key created or revoked on one holds on all.
         keyStore = RedisKeyStore.builder(redis).build();
         keyStoreKind = "in Redis " + redis;
+        keysInRedis = true;
         GatewayConfig.KeyCache cache = config.keyCache();
         if (cache.enabled()) {
           // Two round trips to Redis per request otherwise. Revocations through any instance reach every
@@ -138,7 +140,7 @@ public final class GatewayRuntime implements AutoCloseable {
       try {
         existing = keyStore.list().join();
       } catch (CompletionException e) {
-        if (redis == null || config.keysFile() != null) {
+        if (!keysInRedis) {
           throw e;
         }
         // Redis is down at startup: keys may exist there, so require them (fail closed) rather than serve open.

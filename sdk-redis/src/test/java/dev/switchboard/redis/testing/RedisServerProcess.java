@@ -152,6 +152,25 @@ public final class RedisServerProcess implements AutoCloseable {
     return Resp.command(port, args);
   }
 
+  /** How many times the server executed the commands named (lower case, e.g. {@code get}), per INFO commandstats. */
+  public long commandCalls(String... names) {
+    long calls = 0;
+    for (String line : String.valueOf(command("INFO", "commandstats")).split("\r?\n")) {
+      for (String name : names) {
+        if (line.startsWith("cmdstat_" + name + ":")) {
+          int from = line.indexOf("calls=") + "calls=".length();
+          calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
+        }
+      }
+    }
+    return calls;
+  }
+
+  /** The connections subscribed to {@code channel}, per PUBSUB NUMSUB. */
+  public long subscribers(String channel) {
+    return (Long) ((List<?>) command("PUBSUB", "NUMSUB", channel)).get(1);
+  }
+
   private synchronized void startProcess() {
     List<String> cmd = new ArrayList<>(List.of(binary().toString()));
     if (sentinel) { // a sentinel's config file comes first and must be writable
