@@ -19,6 +19,7 @@ import dev.switchboard.core.error.ErrorDetails;
 import dev.switchboard.core.error.InvalidRequestException;
 import dev.switchboard.core.error.NotFoundException;
 import dev.switchboard.core.model.ModelInfo;
+import dev.switchboard.core.ratelimit.Limit;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
@@ -208,16 +209,16 @@ final class AdminHandler {
       }
       for (Map.Entry<String, JsonNode> e : limits.properties()) {
         String param = "limits." + e.getKey();
-        if (!ConfigFile.LIMIT_NAMES.contains(e.getKey())) {
+        if (!Limit.SETTING_NAMES.contains(e.getKey())) {
           throw invalid("unknown limit '" + e.getKey() + "'; expected one of " + String.join(", ",
-              ConfigFile.LIMIT_NAMES), param, requestId);
+              Limit.SETTING_NAMES), param, requestId);
         }
         JsonNode v = e.getValue();
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
           throw invalid(param + " must be a whole number >= 1", param, requestId);
         }
         try { // the key's limits become these at every call: one that cannot be built is refused now
-          RateLimitsHook.limit(e.getKey(), v.longValue());
+          Limit.ofSetting(e.getKey(), v.longValue());
         } catch (IllegalArgumentException tooLarge) {
           throw invalid(param + ": " + tooLarge.getMessage(), param, requestId);
         }

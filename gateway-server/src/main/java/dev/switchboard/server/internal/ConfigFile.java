@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.switchboard.core.cache.CacheMode;
 import dev.switchboard.core.cache.CacheSettings;
 import dev.switchboard.core.cost.Price;
+import dev.switchboard.core.ratelimit.Limit;
 import dev.switchboard.core.routing.Deployment;
 import dev.switchboard.core.routing.ModelGroup;
 import dev.switchboard.core.routing.RoutingStrategy;
@@ -69,8 +70,6 @@ public final class ConfigFile {
   /** The provider type of the built-in offline provider. */
   public static final String DEMO_TYPE = "demo";
   /** Limit names a tier or a key may set. */
-  static final Set<String> LIMIT_NAMES = orderedSet("requests-per-minute", "tokens-per-minute",
-      "concurrent-requests", "tokens-per-day", "tokens-per-month");
 
   private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([^}\\n]*)}");
   private static final Pattern VARIABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", Pattern.DOTALL);
@@ -643,8 +642,8 @@ public final class ConfigFile {
     Map<String, Long> out = new LinkedHashMap<>();
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (!LIMIT_NAMES.contains(name)) {
-        problems.add(path + "." + name + ": unknown limit; expected one of " + String.join(", ", LIMIT_NAMES));
+      if (!Limit.SETTING_NAMES.contains(name)) {
+        problems.add(path + "." + name + ": unknown limit; expected one of " + String.join(", ", Limit.SETTING_NAMES));
         continue;
       }
       Long v = integer(o, name, path, 1, Long.MAX_VALUE);

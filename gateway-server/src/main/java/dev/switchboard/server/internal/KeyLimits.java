@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * A virtual key's own limits ({@link VirtualKey#limits()}) as the SDK's {@link Limit}s for
  * {@code Caller.limits()}: each replaces the key's tier's limit of the same name, and the tier's other
  * limits stay. {@code requests-per-minute: 2} becomes the limit a tier's {@code requests-per-minute: 2}
- * is ({@link RateLimitsHook#limit}), burst rule included.
+ * is ({@link Limit#ofSetting}), burst rule included.
  *
  * <p>Every call looks its key up again (from Redis a new {@code VirtualKey} each time), so the
  * conversion is kept by the limits' value: once per distinct set, shared by the keys that have it,
@@ -60,7 +60,7 @@ final class KeyLimits {
     List<Limit> out = new ArrayList<>(key.limits().size());
     key.limits().forEach((name, amount) -> {
       try {
-        out.add(RateLimitsHook.limit(name, amount));
+        out.add(Limit.ofSetting(name, amount));
       } catch (IllegalArgumentException e) {
         log.warn("limit {} of key {} not applied, its tier's applies instead: {}", name, key.id(), e.getMessage());
       }

@@ -36,7 +36,7 @@ class KeyLimitsTest {
     all.put("concurrent-requests", 3L);
     all.put("tokens-per-day", 1_000_000L);
     all.put("tokens-per-month", 9_000_000L);
-    assertThat(all.keySet()).containsExactlyElementsOf(ConfigFile.LIMIT_NAMES);
+    assertThat(all.keySet()).containsExactlyElementsOf(Limit.SETTING_NAMES);
     List<Limit> tier = RateLimitsHook.limits(Map.of("gold", all)).tiers().get("gold");
 
     List<Limit> own = keyLimits.of(key("key_a", all));

@@ -113,11 +113,12 @@ public final class VirtualKey {
   }
 
   /**
-   * Limits that replace the tier's for this key, by limit name ({@code requests-per-minute},
-   * {@code tokens-per-minute}, …, the names of the gateway's configuration); never null, empty when
-   * there are none. Whoever authenticates the key applies them as the caller's own limits
-   * ({@link dev.switchboard.core.Caller#limits()}): each replaces the tier's limit of that name, and
-   * the tier's other limits stay.
+   * Limits that replace the tier's for this key, by setting name ({@code requests-per-minute},
+   * {@code tokens-per-minute}, …: {@link dev.switchboard.core.ratelimit.Limit#SETTING_NAMES}); never
+   * null, empty when there are none. Whoever authenticates the key applies them as the caller's own
+   * limits ({@link dev.switchboard.core.Caller#limits()}), each made with
+   * {@link dev.switchboard.core.ratelimit.Limit#ofSetting}: each replaces the tier's limit of that
+   * name, and the tier's other limits stay.
    */
   public Map<String, Long> limits() {
     return limits;

@@ -1,7 +1,11 @@
 package dev.switchboard.core.ratelimit;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One limit: requests or tokens per window (with an optional burst rule), concurrent requests in
@@ -92,6 +96,45 @@ public final class Limit {
   public static Limit tokens(long n, Duration window) {
     return new Limit(Kind.TOKENS, rate(positive(n, "tokens"), window(window, "window"), "tokens"), window, 0, null,
         null);
+  }
+
+  /**
+   * The names of limits as settings, in {@link #ofSetting}, a virtual key's
+   * {@link dev.switchboard.core.auth.VirtualKey#limits() limits} and the gateway's configuration file.
+   */
+  public static final Set<String> SETTING_NAMES = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+      "requests-per-minute", "tokens-per-minute", "concurrent-requests", "tokens-per-day", "tokens-per-month")));
+
+  /**
+   * The limit that the setting {@code name: amount} stands for ({@link #SETTING_NAMES}), in a tier of
+   * a configuration file or among a virtual key's limits, so that a name means one thing everywhere:
+   * {@code requests-per-minute} gets {@link Limits}' burst rule (twice the rate over 10 s) as the
+   * shipped tiers do.
+   *
+   * @throws IllegalArgumentException for another name, or an amount the limit cannot count (below 1,
+   *     a rate above one per nanosecond, more than {@link Integer#MAX_VALUE} concurrent requests),
+   *     with a message that names the limit
+   */
+  public static Limit ofSetting(String name, long amount) {
+    switch (Objects.requireNonNull(name, "name")) {
+      case "requests-per-minute":
+        return requestsPerMinute(amount).withBurst(Limits.DEFAULT_BURST_MULTIPLIER, Limits.DEFAULT_BURST_WINDOW);
+      case "tokens-per-minute":
+        return tokensPerMinute(amount);
+      case "concurrent-requests":
+        if (amount < 1 || amount > Integer.MAX_VALUE) { // checked as a long: a cast could wrap into range
+          throw new IllegalArgumentException("concurrent-requests must be from 1 to " + Integer.MAX_VALUE
+              + " but was " + amount);
+        }
+        return concurrentRequests((int) amount);
+      case "tokens-per-day":
+        return dailyTokens(amount);
+      case "tokens-per-month":
+        return monthlyTokens(amount);
+      default:
+        throw new IllegalArgumentException("unknown limit '" + name + "'; expected one of "
+            + String.join(", ", SETTING_NAMES));
+    }
   }
 
   /** At most {@code n} calls in flight at once. @throws IllegalArgumentException if {@code n < 1} */

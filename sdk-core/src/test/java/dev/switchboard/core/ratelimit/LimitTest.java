@@ -124,4 +124,26 @@ class LimitTest {
     assertThat(limits.toString()).doesNotContain("key_secretish").contains("key overrides=1");
     assertThat(limits.toBuilder().build()).isEqualTo(limits);
   }
+
+  @Test
+  void ofSetting_eachName_isTheLimitOfThatName_requestRatesWithTheShippedBurstRule() {
+    assertThat(Limit.SETTING_NAMES).containsExactly("requests-per-minute", "tokens-per-minute",
+        "concurrent-requests", "tokens-per-day", "tokens-per-month");
+    assertThat(Limit.ofSetting("requests-per-minute", 10))
+        .isEqualTo(Limit.requestsPerMinute(10).withBurst(Limits.DEFAULT_BURST_MULTIPLIER, Limits.DEFAULT_BURST_WINDOW));
+    assertThat(Limit.ofSetting("tokens-per-minute", 1000)).isEqualTo(Limit.tokensPerMinute(1000));
+    assertThat(Limit.ofSetting("concurrent-requests", 4)).isEqualTo(Limit.concurrentRequests(4));
+    assertThat(Limit.ofSetting("tokens-per-day", 5)).isEqualTo(Limit.dailyTokens(5));
+    assertThat(Limit.ofSetting("tokens-per-month", 6)).isEqualTo(Limit.monthlyTokens(6));
+  }
+
+  @Test
+  void ofSetting_unknownNameOrUncountableAmount_isRefusedNamingIt() {
+    assertThatThrownBy(() -> Limit.ofSetting("requests-per-hour", 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown limit 'requests-per-hour'; expected one of requests-per-minute, tokens-per-minute, "
+            + "concurrent-requests, tokens-per-day, tokens-per-month");
+    assertThatThrownBy(() -> Limit.ofSetting("concurrent-requests", Integer.MAX_VALUE + 1L))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrent-requests must be from 1 to");
+    assertThatThrownBy(() -> Limit.ofSetting("tokens-per-day", 0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
