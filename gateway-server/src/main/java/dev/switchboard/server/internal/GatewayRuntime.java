@@ -263,15 +263,15 @@ public final class GatewayRuntime implements AutoCloseable {
       Authenticator auth = new Authenticator(authRequired, masterKey, keyStore, switchboard.budgets(), clock);
       AdminHandler admin = masterKey == null ? null
           : new AdminHandler(switchboard, keyStore, config == null ? null : config.alertAt(), clock);
+      TrustedProxies proxies = config == null ? TrustedProxies.NONE : config.trustedProxies();
       GatewayRouter.Routes routes = new GatewayRouter.Routes(switchboard, metrics, maxBody, auth, admin, components,
-          providerTypes, accessLog, config == null ? TrustedProxies.NONE : config.trustedProxies());
+          providerTypes, accessLog, proxies);
       GatewayServer server = GatewayServer.start(vertx, routes, host, port, shutdown);
       resources.add(server);
 
       log.info("Switchboard gateway listening on http://{}:{}/v1{}; {}; {}", host, server.port(),
           settings.configFile() == null ? " (no configuration file: embedded default)"
               : " with configuration " + settings.configFile(), summary, stores);
-      TrustedProxies proxies = config == null ? TrustedProxies.NONE : config.trustedProxies();
       if (!proxies.isEmpty()) {
         log.info("Client IPs come from {} when the peer is a trusted proxy: {}", proxies.header().name,
             String.join(", ", proxies.entries()));

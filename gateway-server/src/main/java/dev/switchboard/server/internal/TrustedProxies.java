@@ -2,7 +2,6 @@ package dev.switchboard.server.internal;
 
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,22 +37,20 @@ final class TrustedProxies {
   /** The header the trusted proxies append the client to. */
   enum Header {
     /** {@code X-Forwarded-For: client, proxy1, proxy2} (nginx, Envoy, most load balancers); the default. */
-    X_FORWARDED_FOR("X-Forwarded-For", "x-forwarded-for"),
+    X_FORWARDED_FOR("X-Forwarded-For"),
     /** RFC 7239 {@code Forwarded: for=client;proto=https, for="[2001:db8::1]:4711"}. */
-    FORWARDED("Forwarded", "forwarded");
+    FORWARDED("Forwarded");
 
     final String name;
-    final String configName;
 
-    Header(String name, String configName) {
+    Header(String name) {
       this.name = name;
-      this.configName = configName;
     }
 
-    /** The header for {@code server.client-ip-header}'s value, or null when there is none. */
+    /** The header for {@code server.client-ip-header}'s value (its name in any case), or null when there is none. */
     static Header of(String configName) {
       for (Header h : values()) {
-        if (h.configName.equalsIgnoreCase(configName)) {
+        if (h.name.equalsIgnoreCase(configName)) {
           return h;
         }
       }
@@ -85,56 +82,61 @@ final class TrustedProxies {
     }
     long[] ranges = new long[entries.size() * 4];
     for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      String problem = problem(entry);
-      if (problem != null) {
-        throw new IllegalArgumentException("trusted proxy '" + entry + "': " + problem);
+      try {
+        System.arraycopy(range(entries.get(i)), 0, ranges, i * 4, 4);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trusted proxy '" + entries.get(i) + "': " + e.getMessage());
       }
-      int slash = entry.indexOf('/');
-      String text = slash < 0 ? entry : entry.substring(0, slash);
-      byte[] address = literal(text);
-      // An IPv4 prefix counts within the mapped range's last 32 bits.
-      int prefix = slash < 0 ? 128 : Integer.parseInt(entry.substring(slash + 1)) + (text.indexOf(':') < 0 ? 96 : 0);
-      long maskHigh = mask(prefix);
-      long maskLow = mask(prefix - 64);
-      ranges[i * 4] = high(address) & maskHigh;
-      ranges[i * 4 + 1] = low(address) & maskLow;
-      ranges[i * 4 + 2] = maskHigh;
-      ranges[i * 4 + 3] = maskLow;
     }
     return new TrustedProxies(entries, header, ranges);
   }
 
   /** Why {@code entry} is not an address or CIDR range, or null when it is one. */
   static String problem(String entry) {
+    try {
+      range(entry);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * The range {@code entry} stands for: network high, network low, mask high, mask low.
+   *
+   * @throws IllegalArgumentException saying why it is not an address or CIDR range
+   */
+  private static long[] range(String entry) {
     int slash = entry.indexOf('/');
     String address = slash < 0 ? entry : entry.substring(0, slash);
-    byte[] bytes = literal(address);
+    byte[] bytes = address.indexOf('%') < 0 ? literal(address) : null; // a zone id names an interface of this host
     if (bytes == null) {
-      return "not an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8 (host names are not resolved)";
-    }
-    if (slash < 0) {
-      return null;
+      throw new IllegalArgumentException(
+          "not an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8 (host names are not resolved)");
     }
     boolean v4 = address.indexOf(':') < 0;
     int max = v4 ? 32 : 128;
-    String digits = entry.substring(slash + 1);
-    int prefix = -1;
-    if (!digits.isEmpty() && digits.length() <= 3 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      prefix = Integer.parseInt(digits);
+    int prefix = max;
+    if (slash >= 0) {
+      String digits = entry.substring(slash + 1);
+      prefix = -1;
+      if (!digits.isEmpty() && digits.length() <= 3 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        prefix = Integer.parseInt(digits);
+      }
+      if (prefix < 0 || prefix > max) {
+        throw new IllegalArgumentException("the prefix length must be 0 to " + max + " but was '" + digits + "'");
+      }
     }
-    if (prefix < 0 || prefix > max) {
-      return "the prefix length must be 0 to " + max + " but was '" + digits + "'";
+    int bits = prefix + (v4 ? 96 : 0); // an IPv4 prefix counts within the mapped range's last 32 bits
+    long maskHigh = mask(bits);
+    long maskLow = mask(bits - 64);
+    long high = high(bytes);
+    long low = low(bytes);
+    if ((high & ~maskHigh) != 0 || (low & ~maskLow) != 0) {
+      throw new IllegalArgumentException("has address bits set past the /" + prefix + " prefix; the range is "
+          + text(bytes(high & maskHigh, low & maskLow)) + "/" + prefix);
     }
-    int bits = prefix + (v4 ? 96 : 0);
-    byte[] network = bytes.clone();
-    for (int i = bits; i < 128; i++) {
-      network[i / 8] &= (byte) ~(0x80 >>> (i % 8));
-    }
-    if (!Arrays.equals(network, bytes)) {
-      return "has address bits set past the /" + prefix + " prefix; the range is " + text(network) + "/" + prefix;
-    }
-    return null;
+    return new long[] {high & maskHigh, low & maskLow, maskHigh, maskLow};
   }
 
   /** True when no proxy is trusted: the socket peer is always the client. */
@@ -160,13 +162,18 @@ final class TrustedProxies {
   /**
    * The client's IP by the rule in the class comment.
    *
-   * @param peer the socket peer's address as the server reports it, or null; returned as it is
-   *     whenever it is the client
+   * @param peer the socket peer's address as the server reports it, or null; when it is the
+   *     client, returned in the same text as a forwarded address (Java writes IPv6 in full), so
+   *     that a client has one rate-limit bucket whether it comes through a proxy or not
    * @param values every line of {@link #header()}, in order; empty when there is none
    */
   String clientIp(String peer, List<String> values) {
-    if (peer == null || values.isEmpty() || !trusts(peer)) {
+    byte[] peerAddress = peer == null ? null : literal(peer);
+    if (peerAddress == null) {
       return peer;
+    }
+    if (values.isEmpty() || !trusts(peerAddress)) {
+      return text(peerAddress);
     }
     List<String> hops = new ArrayList<>();
     for (String line : values) {
@@ -176,18 +183,18 @@ final class TrustedProxies {
         xForwardedFor(line, hops);
       }
     }
-    String reached = peer;
+    byte[] reached = peerAddress;
     for (int i = hops.size() - 1; i >= 0; i--) {
       byte[] address = hops.get(i) == null ? null : hopAddress(hops.get(i));
       if (address == null) {
-        return reached;
+        break;
       }
-      reached = text(address);
+      reached = address;
       if (!trusts(address)) {
-        return reached;
+        break;
       }
     }
-    return reached;
+    return text(reached);
   }
 
   private boolean trusts(byte[] address) {
@@ -385,6 +392,15 @@ final class TrustedProxies {
       v = (v << 8) | (a[i] & 0xff);
     }
     return v;
+  }
+
+  private static byte[] bytes(long high, long low) {
+    byte[] a = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      a[i] = (byte) (high >>> (56 - 8 * i));
+      a[8 + i] = (byte) (low >>> (56 - 8 * i));
+    }
+    return a;
   }
 
   /** The first {@code bits} bits set (none below 0, all from 64). */

@@ -166,4 +166,11 @@ class TrustedProxiesTest {
   void problem_validEntry_isNull(String entry) {
     assertThat(TrustedProxies.problem(entry)).isNull();
   }
+
+  @Test
+  void peer_isWrittenAsAForwardedAddressWouldBe_andAZoneIdInAnEntryIsRefused() {
+    assertThat(XFF.clientIp("0:0:0:0:0:0:0:1", List.of())).isEqualTo("::1");
+    assertThat(XFF.clientIp("2001:DB8:0:0:0:0:0:7", List.of("198.51.100.1"))).isEqualTo("2001:db8::7");
+    assertThat(TrustedProxies.problem("fe80::1%eth0")).startsWith("not an IP address");
+  }
 }

@@ -79,7 +79,10 @@ public final class CallerLimits {
       return; // the principal's dimension was handled with its tier
     }
     List<Limit> override = limits.override(d, value);
-    out.add(LimitSubject.of(d, value), override != null ? override : limits.each(d));
+    List<Limit> applied = override != null ? override : limits.each(d);
+    if (!applied.isEmpty()) { // most dimensions have no limit: no subject made for them
+      out.add(LimitSubject.of(d, value), applied);
+    }
   }
 
   private static String blankToNull(String s) {
