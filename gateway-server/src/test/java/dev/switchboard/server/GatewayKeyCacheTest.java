@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -74,8 +73,7 @@ class GatewayKeyCacheTest {
   }
 
   private OpenAIClient client(TestGateway gw, String key) {
-    OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gw.gateway.port() + "/v1")
-        .apiKey(key).maxRetries(0).timeout(Duration.ofSeconds(30)).build();
+    OpenAIClient client = gw.openAiClient(key);
     clients.add(client);
     return client;
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.errors.RateLimitException;
@@ -13,7 +12,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +47,7 @@ class GatewayKeyLimitsTest {
   }
 
   private static OpenAIClient client(String apiKey) {
-    return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gw.gateway.port() + "/v1").apiKey(apiKey)
-        .maxRetries(0).timeout(Duration.ofSeconds(30)).build();
+    return gw.openAiClient(apiKey);
   }
 
   private static Headers chat(OpenAIClient client) {

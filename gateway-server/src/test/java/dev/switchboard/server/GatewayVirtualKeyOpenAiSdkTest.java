@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +39,7 @@ class GatewayVirtualKeyOpenAiSdkTest {
   }
 
   private static OpenAIClient client(String apiKey) {
-    return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gw.gateway.port() + "/v1").apiKey(apiKey)
-        .maxRetries(0).timeout(Duration.ofSeconds(30)).build();
+    return gw.openAiClient(apiKey);
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.switchboard.core.testing.ManualClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,6 +118,12 @@ final class TestGateway implements AutoCloseable {
       throw new AssertionError("create key answered " + r.statusCode() + ": " + r.body());
     }
     return JSON.readTree(r.body());
+  }
+
+  /** The official OpenAI client for this gateway with {@code apiKey}: no retries, so a refusal is seen as it is. */
+  OpenAIClient openAiClient(String apiKey) {
+    return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port() + "/v1").apiKey(apiKey)
+        .maxRetries(0).timeout(Duration.ofSeconds(30)).build();
   }
 
   static JsonNode json(HttpResponse<String> response) throws Exception {
