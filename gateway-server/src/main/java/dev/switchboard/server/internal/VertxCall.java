@@ -2,7 +2,9 @@ package dev.switchboard.server.internal;
 
 import dev.switchboard.providers.http.HttpResponse;
 import dev.switchboard.providers.http.StreamingHttpResponse;
+import dev.switchboard.providers.internal.http.OwnedResponses;
 import dev.switchboard.providers.internal.http.ResponseBodyTooLargeException;
+import dev.switchboard.providers.internal.http.ResponseHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,7 @@ public abstract class VertxCall<T> {
   private final Buffer body;
   final CompletableFuture<T> future;
   final Function<Throwable, Throwable> failures;
+  final long maxBodyBytes;
   private final Consumer<VertxCall<?>> onRelease;
 
   // confined to the context
@@ -47,14 +51,15 @@ public abstract class VertxCall<T> {
   Throwable stopped; // why the caller no longer wants the call (cancel, transport closed); null while wanted
   private boolean released;
 
-  VertxCall(Context context, HttpClient client, RequestOptions options, Buffer body, CompletableFuture<T> future,
-      Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
+  VertxCall(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
+      CompletableFuture<T> future, Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
     this.context = Objects.requireNonNull(context, "context");
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
     this.body = body;
     this.future = Objects.requireNonNull(future, "future");
     this.failures = Objects.requireNonNull(failures, "failures");
+    this.maxBodyBytes = maxBodyBytes;
     this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
   }
 
@@ -77,12 +82,21 @@ public abstract class VertxCall<T> {
    * A call whose future completes with a paused {@link VertxStreamingResponse} once the head has
    * arrived.
    *
-   * @param maxReadAllBytes the longest body the response's {@code readAll()} takes in
+   * @param maxBodyBytes the longest body the response's {@code readAll()} takes in
    */
   public static VertxCall<StreamingHttpResponse> streaming(Context context, HttpClient client, RequestOptions options,
-      Buffer body, long maxReadAllBytes, CompletableFuture<StreamingHttpResponse> future,
+      Buffer body, long maxBodyBytes, CompletableFuture<StreamingHttpResponse> future,
       Function<Throwable, Throwable> failures, Consumer<VertxCall<?>> onRelease) {
-    return new Streaming(context, client, options, body, maxReadAllBytes, future, failures, onRelease);
+    return new Streaming(context, client, options, body, maxBodyBytes, future, failures, onRelease);
+  }
+
+  /** The response's headers, in the order received. */
+  static ResponseHeaders headersOf(HttpClientResponse response) {
+    ResponseHeaders.Builder h = ResponseHeaders.builder();
+    for (Map.Entry<String, String> header : response.headers()) {
+      h.add(header.getKey(), header.getValue());
+    }
+    return h.build();
   }
 
   /** Sends the request (on the context); cancelling the future from then on resets it. Call once. */
@@ -185,7 +199,6 @@ public abstract class VertxCall<T> {
 
   private static final class Whole extends VertxCall<HttpResponse> {
 
-    private final long maxBodyBytes;
     // confined to the context; dropped as soon as the body is too long
     private List<Buffer> chunks;
     private long receivedBytes;
@@ -193,14 +206,15 @@ public abstract class VertxCall<T> {
     Whole(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
         CompletableFuture<HttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
-      super(context, client, options, body, future, failures, onRelease);
-      this.maxBodyBytes = maxBodyBytes;
+      super(context, client, options, body, maxBodyBytes, future, failures, onRelease);
     }
 
     @Override
     void onResponse(HttpClientResponse response) {
+      // First: a reset of a response without one would be logged by Vert.x as an error with its stack.
+      response.exceptionHandler(this::failed);
       ResponseBodyTooLargeException announced = ResponseBodyTooLargeException.ifAnnounced(
-          response.request().getMethod().name(), response.statusCode(), response.getHeader("Content-Length"),
+          response.request().getMethod().name(), response.statusCode(), response.getHeader(HttpHeaders.CONTENT_LENGTH),
           maxBodyBytes);
       if (announced != null) {
         tooLarge(announced);
@@ -209,8 +223,8 @@ public abstract class VertxCall<T> {
       // Read here rather than with response.body(), which would take in a body of any length.
       chunks = new ArrayList<>(2);
       response.handler(chunk -> {
-        if (chunks == null) {
-          return; // too long already: the reset is under way
+        if (stopped != null) {
+          return; // too long already, or cancelled: the reset is under way
         }
         if (chunk.length() > maxBodyBytes - receivedBytes) {
           tooLarge(ResponseBodyTooLargeException.exceeded(maxBodyBytes));
@@ -219,18 +233,13 @@ public abstract class VertxCall<T> {
           receivedBytes += chunk.length();
         }
       });
-      response.exceptionHandler(this::failed);
       response.endHandler(end -> {
         release(); // the body ended: Vert.x has put the connection back in the pool
         if (stopped != null) {
           return;
         }
-        try {
-          HttpResponse.Builder whole = HttpResponse.builder().status(response.statusCode());
-          for (Map.Entry<String, String> header : response.headers()) {
-            whole.addHeader(header.getKey(), header.getValue());
-          }
-          future.complete(whole.body(joined()).build());
+        try { // the joined array is handed over, not copied again
+          future.complete(OwnedResponses.of(response.statusCode(), headersOf(response), joined()));
         } catch (RuntimeException e) { // e.g. a status outside 100..999: never leave the caller waiting
           future.completeExceptionally(failures.apply(e));
         }
@@ -272,19 +281,17 @@ public abstract class VertxCall<T> {
 
   private static final class Streaming extends VertxCall<StreamingHttpResponse> {
 
-    private final long maxReadAllBytes;
     private VertxStreamingResponse response;
 
-    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body, long maxReadAllBytes,
+    Streaming(Context context, HttpClient client, RequestOptions options, Buffer body, long maxBodyBytes,
         CompletableFuture<StreamingHttpResponse> future, Function<Throwable, Throwable> failures,
         Consumer<VertxCall<?>> onRelease) {
-      super(context, client, options, body, future, failures, onRelease);
-      this.maxReadAllBytes = maxReadAllBytes;
+      super(context, client, options, body, maxBodyBytes, future, failures, onRelease);
     }
 
     @Override
     void onResponse(HttpClientResponse head) {
-      response = new VertxStreamingResponse(context, request, head, failures, maxReadAllBytes, this::release);
+      response = new VertxStreamingResponse(context, request, head, failures, maxBodyBytes, this::release);
       if (!future.complete(response)) {
         response.close(); // the caller cancelled in the meantime: nobody will read it
       }

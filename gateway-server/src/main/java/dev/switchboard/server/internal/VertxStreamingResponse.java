@@ -91,11 +91,7 @@ public final class VertxStreamingResponse implements StreamingHttpResponse {
     this.maxReadAllBytes = maxReadAllBytes;
     this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
     this.status = response.statusCode();
-    ResponseHeaders.Builder h = ResponseHeaders.builder();
-    for (Map.Entry<String, String> header : response.headers()) {
-      h.add(header.getKey(), header.getValue());
-    }
-    this.headers = h.build();
+    this.headers = VertxCall.headersOf(response);
     response.pause();
     response.handler(this::onChunk);
     response.endHandler(v -> onEnd());

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.http;
 
+import dev.switchboard.providers.internal.http.OwnedResponses;
 import dev.switchboard.providers.internal.http.ResponseHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -17,6 +18,10 @@ public final class HttpResponse {
 
   private static final byte[] NO_BYTES = new byte[0];
 
+  static {
+    OwnedResponses.install(HttpResponse::ofOwned);
+  }
+
   private final int status;
   private final ResponseHeaders headers;
   private final byte[] body;
@@ -32,9 +37,16 @@ public final class HttpResponse {
     return new Builder();
   }
 
-  // For transports in this package that hand over a freshly read array: skips one copy.
+  // For transports that hand over a freshly read array: skips one copy (others reach it through OwnedResponses).
   static HttpResponse ofOwned(int status, ResponseHeaders headers, byte[] body) {
-    return new HttpResponse(status, headers, body);
+    return new HttpResponse(checkedStatus(status), headers, body);
+  }
+
+  private static int checkedStatus(int status) {
+    if (status < 100 || status > 999) {
+      throw new IllegalArgumentException("status must be between 100 and 999 but was " + status);
+    }
+    return status;
   }
 
   /** The HTTP status code. */
@@ -113,10 +125,7 @@ public final class HttpResponse {
 
     /** @throws IllegalArgumentException if {@code status} is not within 100..999 */
     public Builder status(int status) {
-      if (status < 100 || status > 999) {
-        throw new IllegalArgumentException("status must be between 100 and 999 but was " + status);
-      }
-      this.status = status;
+      this.status = checkedStatus(status);
       return this;
     }
 
